@@ -1,0 +1,61 @@
+"""Plain data: households and staff desks. No behaviour beyond bookkeeping."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import simpy
+
+
+@dataclass(eq=False, slots=True)
+class Household:
+    """A household (hushåll) applying for economic assistance.
+
+    ``rng`` is the household's own stream, so its attributes, need durations and returns are
+    the same in every variant of an experiment (common random numbers).
+    """
+
+    id: int
+    arrived: float
+    rng: np.random.Generator
+    target_group: str
+    acute: bool
+    home_visit: bool
+    screened_out: bool
+    refused: bool
+    need_months: float
+    stage: str = "new"
+    caseworker: "Desk | None" = None
+    payment_officer: "Desk | None" = None
+    closed_by: str = ""
+    payments: dict[int, int] = field(default_factory=dict)  # model year -> payments
+
+
+class Desk:
+    """A staff seat or pool of seats of one role, with one priority queue.
+
+    An individual (a long-term caseworker, a payment officer) is a desk with one seat; a
+    pooled role (reception, cash office, deputy managers) is a desk whose seats share the
+    queue. ``fte`` is per seat: part-time shows as daily off-duty time.
+    """
+
+    __slots__ = ("name", "role", "seats", "fte", "groups", "resource", "caseload", "overhead")
+
+    def __init__(self, env: simpy.Environment, name: str, role: str, seats: int, fte: float,
+                 groups: tuple[str, ...], overhead: dict[str, float]):
+        self.name = name
+        self.role = role
+        self.seats = seats
+        self.fte = fte
+        self.groups = groups
+        self.resource = simpy.PriorityResource(env, capacity=seats)
+        self.caseload = 0
+        self.overhead = overhead  # activity -> share of paid time
+
+    @property
+    def total_fte(self) -> float:
+        return self.seats * self.fte
+
+    def __repr__(self) -> str:
+        return f"Desk({self.name}, seats={self.seats}, fte={self.fte:.3f})"

@@ -1,0 +1,224 @@
+"""Build a run from a validated config and execute it. Knows no Hydra, pandas or plots.
+
+A :class:`Run` owns the SimPy environment, the random streams, the staff desks, the time
+ledger and the recorder; the processes in :mod:`sim.processes` are generator functions that
+take the run and a household.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Generator
+
+import numpy as np
+import simpy
+
+from sim import units
+from sim.config import TARGET_GROUPS, Config
+from sim.distributions import sampler
+from sim.entities import Desk, Household
+from sim.recorder import Recorder
+from sim.rng import Streams
+from sim.staff import Staff
+from sim.timeuse import TimeLedger
+
+# Ramböll activity (or a role's own activity) that each task's time is booked to.
+ACTIVITY_OF = {
+    "appeal": "investigation_decision", "acute": "on_call", "decision": "investigation_decision",
+    "referral_review": "referral_review", "payment": "payment_check", "reception_payment": "invoice_fees",
+    "pre_assessment": "phone", "home_visit": "client_meetings", "first_visit": "client_meetings",
+    "first_meeting": "client_meetings", "work_plan": "investigation_decision", "closure": "journal",
+    "caseload_review": "followup", "plan_rewrite": "reassessment", "followup": "followup",
+    "followup_meeting": "client_meetings", "cash_check": "cash_control",
+}
+OVERHEAD_PRIORITY = -1  # scheduled meetings and off-duty time go before any case task
+
+
+class Run:
+    """One replication: environment, streams, staff, ledger and recorder."""
+
+    def __init__(self, cfg: Config):
+        self.cfg = cfg
+        self.env = simpy.Environment()
+        self.streams = Streams(cfg.seed)
+        self.warmup = cfg.warmup_weeks * units.WEEK
+        self.end = cfg.horizon_weeks * units.WEEK
+        self.ledger = TimeLedger(self.warmup, self.end)
+        self.rec = Recorder(cfg.event_log)
+        self.staff = Staff(self.env, cfg)
+        order = list(cfg.process.priorities)
+        self.priority = {task: order.index(task) for task in order}
+        self.priority["work_plan"] = self.priority["first_meeting"]
+        self.priority["followup_meeting"] = self.priority["followup"]
+        self.priority["cash_check"] = self.priority["payment"]
+        proc = cfg.process
+        self.duration = {
+            task: sampler(getattr(proc, name), self.streams[f"duration.{task}"])
+            for task, name in [
+                ("pre_assessment", "pre_assessment"), ("acute", "acute_decision"),
+                ("home_visit", "home_visit"), ("first_visit", "first_visit"), ("decision", "analysis"),
+                ("reception_payment", "reception_payment"), ("appeal", "appeal"),
+                ("referral_review", "referral_review"), ("first_meeting", "first_meeting"),
+                ("work_plan", "work_plan"), ("followup", "followup_check"),
+                ("followup_meeting", "followup_meeting"), ("plan_rewrite", "plan_rewrite"),
+                ("payment", "payment_check"), ("cash_check", "cash_check"), ("closure", "closure"),
+            ]
+        }
+        hh = cfg.org.households
+        self._need = hh.need_months
+        self._return_gap = hh.return_gap_months
+        self._groups = [g for g in TARGET_GROUPS]
+        self._group_p = np.array([hh.target_groups.get(g, 0.0) for g in self._groups])
+        self.next_id = 0
+
+    # --- households -----------------------------------------------------------------
+    def new_household(self) -> Household:
+        """A new household with attributes drawn from its own stream (same in every variant)."""
+        self.next_id += 1
+        rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence([self.cfg.seed, 7, self.next_id])))
+        hh_cfg = self.cfg.org.households
+        u = rng.random(5)
+        household = Household(
+            id=self.next_id, arrived=self.env.now, rng=rng,
+            target_group=self._groups[int(np.searchsorted(np.cumsum(self._group_p), u[0] * self._group_p.sum(), side="right"))],
+            acute=bool(u[1] < hh_cfg.acute_share),
+            home_visit=bool(u[2] < hh_cfg.home_visit_share),
+            screened_out=bool(u[3] < hh_cfg.screened_out_share),
+            refused=bool(u[4] < hh_cfg.refusal_share),
+            need_months=self.draw_need(rng),
+        )
+        self.rec.arrivals.append(self.env.now)
+        return household
+
+    def draw_need(self, rng: np.random.Generator) -> float:
+        """Months of assistance this episode will need."""
+        return sampler(self._need, rng)()
+
+    def draw_return_gap(self, rng: np.random.Generator) -> float:
+        return sampler(self._return_gap, rng)() * units.MONTH
+
+    def move(self, hh: Household, stage: str) -> None:
+        """Move a household between stages; ``exited`` leaves the system for good."""
+        if hh.stage in ("reception", "referral", "long_term", "dormant"):
+            self.rec.leave(hh.stage)
+        hh.stage = stage
+        if stage == "exited":
+            self.rec.exits.append(self.env.now)
+        else:
+            self.rec.enter(stage)
+
+    def record_payment(self, hh: Household, applied: float) -> None:
+        now = self.env.now
+        year = int(now // units.YEAR)
+        hh.payments[year] = hh.payments.get(year, 0) + 1
+        self.rec.payments.append((now, now - applied))
+        if now >= self.warmup and year * units.YEAR >= self.warmup and (year + 1) * units.YEAR <= self.end:
+            self._paid_years.setdefault(year, {})[hh.id] = hh.payments[year]
+
+    _paid_years: dict[int, dict[int, int]]
+
+    # --- work -----------------------------------------------------------------------
+    def work(self, desk: Desk, task: str, hh: Household | None = None,
+             hours: float | None = None, deadline: float | None = None) -> Generator:
+        """Queue at ``desk`` with the task's priority, then hold it for the task's duration.
+
+        Returns the start time, or ``None`` if ``deadline`` passed before the task could
+        start (the request is then withdrawn: the task was squeezed out).
+        """
+        env = self.env
+        with desk.resource.request(priority=self.priority[task]) as req:
+            if deadline is None:
+                yield req
+            else:
+                timer = env.timeout(max(0.0, deadline - env.now))
+                yield req | timer
+                if not req.triggered:
+                    return None
+            start = env.now
+            if hours is None:
+                hours = self.duration[task]()
+            yield env.timeout(hours)
+            self.ledger.book(desk.role, ACTIVITY_OF[task], start, start + hours)
+            if hh is not None:
+                self.rec.event(hh.id, task, desk.role, desk.name, start, start + hours)
+            return start
+
+    def overhead(self, desk: Desk, seat: int) -> Generator:
+        """Each seat's daily block of non-case time: off-duty (part-time) plus overhead.
+
+        Seats are staggered over the day so a pool never stops all at once.
+        """
+        env = self.env
+        day = units.HOURS_PER_DAY
+        off = (1.0 - desk.fte) * day
+        shares = desk.overhead
+        block = off + sum(shares.values()) * desk.fte * day
+        if block <= 0:
+            return
+        yield env.timeout(day * seat / desk.seats)
+        while True:
+            day_start = env.now
+            with desk.resource.request(priority=OVERHEAD_PRIORITY) as req:
+                yield req
+                t0 = env.now
+                yield env.timeout(block)
+            self.ledger.book(desk.role, "off_duty", t0, t0 + off)
+            t = t0 + off
+            for activity, share in shares.items():
+                length = share * desk.fte * day
+                self.ledger.book(desk.role, activity, t, t + length)
+                t += length
+            wait = day_start + day - env.now
+            if wait > 0:
+                yield env.timeout(wait)
+
+    def snapshot(self) -> Generator:
+        """Weekly state: stock per stage, queues, caseloads."""
+        env, staff, rec = self.env, self.staff, self.rec
+        lt_fte = staff.fte("long_term")
+        po_fte = staff.fte("payment_officer")
+        rec_fte = self.cfg.org.reception.caseworkers
+        while True:
+            yield env.timeout(units.WEEK)
+            rec.weekly.append({
+                "week": env.now / units.WEEK,
+                "reception": rec.in_stage("reception"),
+                "referral": rec.in_stage("referral"),
+                "long_term": rec.in_stage("long_term"),
+                "dormant": rec.in_stage("dormant"),
+                "first_visit_queue": len(staff.first_visit.resource.queue),
+                "referral_queue": len(staff.deputies.resource.queue),
+                "reception_caseload_per_caseworker": rec.in_stage("reception") / rec_fte,
+                "caseload_per_caseworker": sum(d.caseload for d in staff.long_term) / lt_fte,
+                "caseload_per_payment_officer": sum(d.caseload for d in staff.payment_officers) / po_fte,
+                "max_caseload_per_caseworker": max(d.caseload / d.fte for d in staff.long_term),
+            })
+
+    def execute(self) -> "Run":
+        from sim.processes import arrivals, followup
+
+        self._paid_years = {}
+        env = self.env
+        for desk in self.staff.desks():
+            for seat in range(desk.seats):
+                env.process(self.overhead(desk, seat))
+        for desk in self.staff.long_term:
+            env.process(followup.caseload_review(self, desk))
+        env.process(arrivals.arrivals(self))
+        env.process(self.snapshot())
+        env.run(until=self.end)
+        return self
+
+    @property
+    def paid_years(self) -> dict[int, dict[int, int]]:
+        return self._paid_years
+
+
+def simulate(cfg: Config) -> Run:
+    """Run one replication of a validated config."""
+    return Run(cfg).execute()
+
+
+def months_ceil(months: float) -> int:
+    """Monthly payments an episode of ``months`` needs (at least one)."""
+    return max(1, math.ceil(months - 1e-9))

@@ -1,0 +1,99 @@
+"""Follow-up (uppföljning), caseload review, closure and re-entry.
+
+004, Farsta: work plans are followed up monthly and rewritten every 3–4 months; caseworkers
+work actively with 25 of their households; the first week of each month every caseworker
+reviews the whole caseload; a case is closed after a month without an application, and a new
+application within three months returns it to the long-term group, otherwise to reception.
+Follow-up has the lowest priority: a follow-up not started within its month is squeezed out
+(Ramböll 002: follow-up gets markedly less time than investigation).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Generator
+
+from sim import units
+from sim.distributions import sampler
+from sim.entities import Household
+from sim.model import months_ceil
+from sim.processes import payment
+
+if TYPE_CHECKING:
+    from sim.model import Run
+
+
+def long_term(run: "Run", hh: Household, months_paid: int) -> Generator:
+    """Monthly cycle of a long-term household until its need ends, then closure."""
+    env, proc = run.env, run.cfg.process
+    rng = hh.rng
+    rewrite_in = _rewrite_interval(run, hh)
+    months_since_rewrite = 0
+    total = months_ceil(hh.need_months)
+    while months_paid < total:
+        env.process(payment.monthly_payment(run, hh))
+        months_paid += 1
+        months_since_rewrite += 1
+        rewrite = months_since_rewrite >= rewrite_in
+        env.process(monthly_followup(run, hh, rewrite))
+        if rewrite:
+            months_since_rewrite, rewrite_in = 0, _rewrite_interval(run, hh)
+        if rng.random() < proc.appeal_per_household_month:
+            env.process(run.work(hh.caseworker, "appeal", hh))
+        yield env.timeout(units.MONTH)
+    # Need has ended: no application; closed after a month without one.
+    yield env.timeout(max(0.0, proc.closure_after_months * units.MONTH - units.MONTH))
+    yield from run.work(hh.caseworker, "closure", hh)
+    hh.caseworker.caseload -= 1
+    hh.payment_officer.caseload -= 1
+    yield from after_closure(run, hh)
+
+
+def _rewrite_interval(run: "Run", hh: Household) -> float:
+    """Months until the work plan is rewritten (every 3–4 months, 004 Farsta)."""
+    return sampler(run.cfg.process.rewrite_every_months, hh.rng)()
+
+
+def monthly_followup(run: "Run", hh: Household, rewrite: bool) -> Generator:
+    """Follow the plan up this month (a meeting for the active share, else a desk check)."""
+    due = run.env.now
+    if rewrite:
+        task = "plan_rewrite"
+    elif hh.rng.random() < run.cfg.process.followup_meeting_share:
+        task = "followup_meeting"
+    else:
+        task = "followup"
+    started = yield from run.work(hh.caseworker, task, hh, deadline=due + units.MONTH)
+    run.rec.followups.append((due, started is not None))
+
+
+def caseload_review(run: "Run", desk) -> Generator:
+    """First week of each month: the caseworker goes through the whole caseload."""
+    per_household = run.cfg.process.caseload_review_per_household
+    while True:
+        if desk.caseload > 0:
+            yield from run.work(desk, "caseload_review", hours=desk.caseload * per_household)
+        next_month = (run.env.now // units.MONTH + 1) * units.MONTH
+        yield run.env.timeout(next_month - run.env.now)
+
+
+def after_closure(run: "Run", hh: Household) -> Generator:
+    """Closed: the household may apply again; within three months it returns where it was."""
+    env, proc, hh_cfg = run.env, run.cfg.process, run.cfg.org.households
+    run.move(hh, "dormant")
+    if hh.rng.random() >= hh_cfg.return_share:
+        run.move(hh, "exited")
+        return
+    gap = run.draw_return_gap(hh.rng)
+    yield env.timeout(gap)
+    hh.need_months = run.draw_need(hh.rng)
+    if hh.closed_by == "long_term" and gap <= proc.return_to_long_term_months * units.MONTH:
+        hh.caseworker.caseload += 1
+        hh.payment_officer.caseload += 1
+        run.move(hh, "long_term")
+        yield from run.work(hh.caseworker, "plan_rewrite", hh)
+        yield from long_term(run, hh, 0)
+    else:
+        from sim.processes import reception
+
+        hh.caseworker = hh.payment_officer = None
+        yield from reception.reception(run, hh)

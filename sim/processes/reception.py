@@ -1,0 +1,56 @@
+"""Reception (mottagning): phone pre-assessment, acute aid, first visit, analysis, decision.
+
+004, Farsta and Hässelby-Vällingby workflow: a phone interview checks jurisdiction, needs and
+eligibility; acute households get a decision within 1–2 days; the others get a letter with a
+first-visit time (a home visit first if they sublet or lodge); after the first visit the
+caseworker's analysis takes about half a day and a decision follows. Needs of at most a month
+are paid and closed by reception; longer ones are referred to the long-term group.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Generator
+
+from sim import units
+from sim.entities import Household
+from sim.processes import followup, investigation, payment
+
+if TYPE_CHECKING:
+    from sim.model import Run
+
+
+def reception(run: "Run", hh: Household) -> Generator:
+    env, staff, proc = run.env, run.staff, run.cfg.process
+    run.move(hh, "reception")
+    hh.closed_by = "reception"
+    arrived = env.now
+    yield from run.work(staff.pre_assessment, "pre_assessment", hh)
+    if hh.screened_out:  # wrong district or not eligible: ends at the phone interview
+        run.move(hh, "exited")
+        return
+    if hh.acute:
+        yield from run.work(staff.pre_assessment, "acute", hh)
+        run.rec.acute_decisions.append((env.now, env.now - arrived))
+    if hh.home_visit:
+        yield from run.work(staff.pre_assessment, "home_visit", hh)
+    # The letter with the first-visit time gives the household notice to gather documents;
+    # after that it waits for a free first-visit investigator (the wait emerges from capacity).
+    yield env.timeout(proc.booking_notice_weeks * units.WEEK)
+    visit = yield from run.work(staff.first_visit, "first_visit", hh)
+    run.rec.first_visit_waits.append((visit, visit - arrived))
+    yield from run.work(staff.first_visit, "decision", hh)
+    run.rec.reception_decisions.append((env.now, env.now - visit))
+    if hh.refused:
+        run.move(hh, "exited")
+        return
+    # The first month is paid by reception, checked by the cash office like every payment.
+    applied = env.now
+    yield from run.work(staff.first_visit, "reception_payment", hh)
+    yield from run.work(staff.cash_office, "cash_check", hh)
+    run.record_payment(hh, applied)
+    if hh.need_months <= 1.0:
+        yield env.timeout(proc.closure_after_months * units.MONTH)  # a month without application
+        yield from run.work(staff.first_visit, "closure", hh)
+        yield from followup.after_closure(run, hh)
+    else:
+        yield from investigation.referral(run, hh)

@@ -1,0 +1,88 @@
+"""Caseworkers' time use: the Ramböll table and the split between case work and overhead.
+
+Source: ``seeds/002_161d6718281403c5.txt`` (Ramböll 2012, Hässelby-Vällingby), time-use table,
+digested in ``DATA.md`` § "Caseworker time use". Shares are of a normal week, in per cent;
+the columns sum to 99–100 because of rounding in the source, so they are normalised here.
+
+Activities the model generates itself (phone interviews, client meetings, investigation,
+re-assessment, payments, follow-up, on-call/acute work) are *case work*: their time emerges
+from the simulation. The rest is *overhead*: a fixed share of each paid hour, taken as a
+daily block (Swedish: gruppmöte/ärendedragning, konsultation, post, journalföring, övrigt).
+"""
+
+from __future__ import annotations
+
+# activity -> share (%) per Ramböll column. 002, time-use table (DATA.md).
+RAMBOLL_TABLE: dict[str, dict[str, float]] = {
+    "disability": {
+        "investigation_decision": 24, "phone": 12, "group_meeting": 11, "client_meetings": 10,
+        "reassessment": 7, "invoice_fees": 6, "consultation": 6, "mail": 5, "journal": 5,
+        "followup": 3, "on_call": 3, "other": 7,
+    },
+    "adults": {
+        "investigation_decision": 24, "phone": 6, "group_meeting": 5, "client_meetings": 23,
+        "reassessment": 2, "invoice_fees": 1, "consultation": 4, "mail": 4, "journal": 7,
+        "followup": 8, "on_call": 10, "other": 5,
+    },
+    "children_youth": {
+        "investigation_decision": 26, "phone": 10, "group_meeting": 8, "client_meetings": 11,
+        "reassessment": 2, "invoice_fees": 0, "consultation": 3, "mail": 5, "journal": 16,
+        "followup": 4, "on_call": 4, "other": 11,
+    },
+}
+COLUMNS = tuple(RAMBOLL_TABLE)
+ACTIVITIES = tuple(RAMBOLL_TABLE["adults"])
+
+# Activities that the model's processes produce; the others can be overhead.
+CASE_ACTIVITIES = (
+    "investigation_decision", "phone", "client_meetings", "reassessment", "invoice_fees",
+    "followup", "on_call",
+)
+# Activities of roles Ramböll did not measure (payment officers, cash office, managers).
+EXTRA_ACTIVITIES = ("payment_check", "cash_control", "referral_review", "overhead")
+IDLE = "idle"
+
+
+def overhead_shares(column: str, overhead: list[str] | tuple[str, ...]) -> dict[str, float]:
+    """Share (0–1) of every paid hour spent on each overhead activity, normalised to the column sum."""
+    table = RAMBOLL_TABLE[column]
+    total = sum(table.values())
+    return {activity: table[activity] / total for activity in overhead}
+
+
+class TimeLedger:
+    """Accumulates staff hours per (role, activity) inside the measurement window.
+
+    Every interval a staff seat spends is booked here, clipped to ``[start, end)``; whatever
+    is not booked is idle. That makes the shares add up to exactly 100 % of paid time.
+    """
+
+    __slots__ = ("start", "end", "hours")
+
+    def __init__(self, start: float, end: float):
+        self.start = start
+        self.end = end
+        self.hours: dict[tuple[str, str], float] = {}
+
+    def book(self, role: str, activity: str, t0: float, t1: float) -> None:
+        lo = t0 if t0 > self.start else self.start
+        hi = t1 if t1 < self.end else self.end
+        if hi > lo:
+            key = (role, activity)
+            self.hours[key] = self.hours.get(key, 0.0) + (hi - lo)
+
+    def shares(self, seats_by_role: dict[str, int]) -> dict[str, dict[str, float]]:
+        """Time share per role and activity, of paid hours (seat hours minus off-duty)."""
+        window = self.end - self.start
+        out: dict[str, dict[str, float]] = {}
+        for role, seats in seats_by_role.items():
+            booked = {a: h for (r, a), h in self.hours.items() if r == role}
+            off = booked.pop("off_duty", 0.0)
+            paid = seats * window - off
+            if paid <= 0:
+                continue
+            busy = sum(booked.values())
+            row = {a: h / paid for a, h in sorted(booked.items())}
+            row[IDLE] = max(0.0, paid - busy) / paid
+            out[role] = row
+        return out
