@@ -51,6 +51,7 @@ class Dist:
 class ReceptionStaff:
     caseworkers: float = 6.0  # total FTE in reception (mottagning)
     pre_assessment: float = 0.0  # of which only pre-assessment; 0 = everyone does everything
+    booking_notice_weeks: float = 1.0  # lead time of the first-visit letter (a district routine)
 
 
 @dataclass
@@ -98,14 +99,14 @@ class Org:
 class Process:
     """Task durations (working hours) and routines, common to the districts unless overridden."""
 
-    pre_assessment: Dist = field(default_factory=lambda: Dist("lognormal", 0.75, 0.5))
+    pre_assessment: Dist = field(default_factory=lambda: Dist("lognormal", 0.5, 0.5))
     acute_decision: Dist = field(default_factory=lambda: Dist("lognormal", 1.0, 0.5))
-    home_visit: Dist = field(default_factory=lambda: Dist("lognormal", 2.0, 0.3))
+    home_visit: Dist = field(default_factory=lambda: Dist("lognormal", 1.5, 0.3))
     first_visit: Dist = field(default_factory=lambda: Dist("lognormal", 1.5, 0.3))
-    analysis: Dist = field(default_factory=lambda: Dist("lognormal", 4.0, 0.3))
-    reception_payment: Dist = field(default_factory=lambda: Dist("lognormal", 0.5, 0.5))
+    analysis: Dist = field(default_factory=lambda: Dist("lognormal", 3.5, 0.3))
+    reception_payment: Dist = field(default_factory=lambda: Dist("lognormal", 0.25, 0.5))
     appeal: Dist = field(default_factory=lambda: Dist("lognormal", 2.0, 0.5))
-    referral_review: Dist = field(default_factory=lambda: Dist("lognormal", 0.5, 0.5))
+    referral_review: Dist = field(default_factory=lambda: Dist("lognormal", 0.33, 0.5))
     first_meeting: Dist = field(default_factory=lambda: Dist("lognormal", 1.5, 0.3))
     work_plan: Dist = field(default_factory=lambda: Dist("lognormal", 1.5, 0.3))
     followup_check: Dist = field(default_factory=lambda: Dist("lognormal", 0.25, 0.5))
@@ -118,7 +119,6 @@ class Process:
     cash_check: Dist = field(default_factory=lambda: Dist("lognormal", 0.1, 0.5))
     closure: Dist = field(default_factory=lambda: Dist("lognormal", 0.25, 0.5))
     appeal_per_household_month: float = 0.02
-    booking_notice_weeks: float = 1.0
     first_meeting_booking_weeks: float = 1.0
     acute_target_days: float = 2.0
     late_payment_days: float = 10.0
@@ -136,7 +136,7 @@ class TimeUse:
     # Roles Ramböll did not measure: share of paid time on work the model does not generate.
     payment_officer_overhead: float = 0.25
     cash_office_overhead: float = 0.5
-    deputy_manager_overhead: float = 0.7
+    deputy_manager_overhead: float = 0.6
 
 
 @dataclass
@@ -156,7 +156,6 @@ def register_configs() -> None:
 
     cs = ConfigStore.instance()
     cs.store(name="config_schema", node=Config)
-    cs.store(group="org", name="org_schema", node=Org)
 
 
 # --- validation -------------------------------------------------------------------------
@@ -229,7 +228,8 @@ def validate(cfg: Config) -> Config:
             _dist(key, value)
     for name in ("followup_meeting_share", "appeal_per_household_month"):
         _share(f"process.{name}", getattr(proc, name))
-    for name in ("caseload_review_per_household", "booking_notice_weeks", "first_meeting_booking_weeks"):
+    _non_negative("org.reception.booking_notice_weeks", org.reception.booking_notice_weeks)
+    for name in ("caseload_review_per_household", "first_meeting_booking_weeks"):
         _non_negative(f"process.{name}", getattr(proc, name))
     for name in ("acute_target_days", "late_payment_days", "closure_after_months", "return_to_long_term_months"):
         _positive(f"process.{name}", getattr(proc, name))

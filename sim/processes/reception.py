@@ -35,7 +35,7 @@ def reception(run: "Run", hh: Household) -> Generator:
         yield from run.work(staff.pre_assessment, "home_visit", hh)
     # The letter with the first-visit time gives the household notice to gather documents;
     # after that it waits for a free first-visit investigator (the wait emerges from capacity).
-    yield env.timeout(proc.booking_notice_weeks * units.WEEK)
+    yield env.timeout(run.cfg.org.reception.booking_notice_weeks * units.WEEK)
     visit = yield from run.work(staff.first_visit, "first_visit", hh)
     run.rec.first_visit_waits.append((visit, visit - arrived))
     yield from run.work(staff.first_visit, "decision", hh)

@@ -1,0 +1,29 @@
+"""Compose a validated :class:`~sim.config.Config` from the YAML files without a Hydra app.
+
+For scripts (calibration, experiments) and tests that need the same config ``python -m sim``
+would build from the same overrides.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from omegaconf import OmegaConf
+
+from sim.config import Config, register_configs, validate
+
+CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
+
+
+def load_config(overrides: list[str] | tuple[str, ...] = ()) -> Config:
+    """Hydra-compose ``configs/config.yaml`` with ``overrides`` and validate it."""
+    from hydra import compose, initialize_config_dir
+    from hydra.core.global_hydra import GlobalHydra
+
+    register_configs()
+    GlobalHydra.instance().clear()
+    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+        cfg = compose(config_name="config", overrides=list(overrides))
+    obj = OmegaConf.to_object(cfg)
+    assert isinstance(obj, Config)
+    return validate(obj)

@@ -1,0 +1,73 @@
+"""Writing results: atomic files (temporary file, then rename) and the terminal table."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Callable
+
+HEADLINE = (
+    ("first_visit_wait_weeks", "first-visit wait (weeks)"),
+    ("acute_decision_days", "acute decision (days)"),
+    ("reception_decision_days", "first visit to decision (days)"),
+    ("reception_caseload_per_caseworker", "reception caseload / caseworker"),
+    ("caseload_per_caseworker", "caseload / long-term caseworker"),
+    ("caseload_per_payment_officer", "caseload / payment officer"),
+    ("households_in_stock", "households in stock"),
+    ("months_on_assistance", "months on assistance / year"),
+    ("late_payment_share", "late payments (share)"),
+    ("followups_on_time_share", "follow-ups on time (share)"),
+    ("arrivals", "arrivals (after warm-up)"),
+    ("exits", "exits (after warm-up)"),
+)
+
+
+def atomic_write(path: Path, write: Callable[[Path], Any]) -> None:
+    """Call ``write(tmp)`` on a temporary file beside ``path`` and rename it into place.
+
+    A crash half-way leaves at most a ``.tmp`` file, never a truncated ``path``.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def json_ready(data: dict) -> dict:
+    """A flat dict with non-finite floats as None (JSON has no NaN)."""
+    return {k: _clean(v) for k, v in data.items()}
+
+
+def write_json(path: Path, data: dict) -> None:
+    text = json.dumps(json_ready(data), indent=2, ensure_ascii=False)
+    atomic_write(path, lambda tmp: tmp.write_text(text + "\n", encoding="utf-8"))
+
+
+def write_csv(path: Path, frame) -> None:
+    atomic_write(path, lambda tmp: frame.to_csv(tmp, index=False))
+
+
+def headline_table(summary: dict) -> str:
+    """A short table for the terminal."""
+    lines = [f"{summary.get('org', '')} (seed {summary.get('seed', '')})"]
+    for key, label in HEADLINE:
+        value = summary.get(key)
+        text = "—" if value is None or (isinstance(value, float) and math.isnan(value)) else (
+            f"{value:,.2f}" if isinstance(value, float) else f"{value:,}")
+        lines.append(f"  {label:<34} {text:>10}")
+    return "\n".join(lines)
