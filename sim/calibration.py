@@ -146,7 +146,7 @@ def plot(rows: pd.DataFrame, path: Path) -> None:
         ax.set_xlim(-0.6, len(sub) - 0.4)
         ax.set_title(LABELS[metric], fontsize=10)
         ax.grid(axis="y", alpha=0.3)
-        ax.set_ylim(bottom=0)
+        ax.set_ylim(0, 1.1 * max(sub["ci_high"].max(), max(float(b.split("–")[1]) for b in sub["band"])))
     for ax in list(axes.flat)[len(metrics):]:
         ax.axis("off")
     axes.flat[0].legend(fontsize=8, loc="lower left")

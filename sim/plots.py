@@ -42,22 +42,46 @@ def first_visit_wait(weekly: pd.DataFrame, warmup_weeks: float, title: str, path
     _save(fig, path)
 
 
+# Case work in strong colours, overhead in greys, idle white: the eye finds the case work.
+ACTIVITY_COLORS = {
+    "client_meetings": "#1f77b4", "investigation_decision": "#ff7f0e", "phone": "#2ca02c",
+    "on_call": "#98df8a", "reassessment": "#9467bd", "followup": "#d62728", "invoice_fees": "#8c564b",
+    "payment_check": "#e377c2", "cash_control": "#17becf", "referral_review": "#bcbd22",
+    "group_meeting": "#7f7f7f", "consultation": "#999999", "mail": "#b3b3b3", "journal": "#c7c7c7",
+    "other": "#dadada", "overhead": "#a6a6a6", "idle": "#ffffff",
+}
+ACTIVITY_LABELS = {
+    "client_meetings": "client meetings", "investigation_decision": "investigation & decision",
+    "phone": "phone interviews", "on_call": "acute / on-call", "reassessment": "plan rewrite",
+    "followup": "follow-up", "invoice_fees": "payments by reception", "payment_check": "payment checks",
+    "cash_control": "cash-office control", "referral_review": "referral review",
+    "group_meeting": "meetings, case review (overhead)", "consultation": "consultation (overhead)",
+    "mail": "mail (overhead)", "journal": "journal, files (overhead)", "other": "other (overhead)",
+    "overhead": "other duties (overhead)", "idle": "idle / slack",
+}
+
+
 def time_use(shares: dict[str, dict[str, float]], title: str, path: Path) -> None:
     """Stacked bars: each role's paid time by activity (adds up to 100 %)."""
     frame = pd.DataFrame(shares).T.fillna(0.0) * 100
-    order = [c for c in frame.columns if c != "idle"] + (["idle"] if "idle" in frame else [])
+    order = [a for a in ACTIVITY_COLORS if a in frame.columns]
+    order += [a for a in frame.columns if a not in order]
     frame = frame[order]
     frame.index = [ROLE_LABELS.get(r, r) for r in frame.index]
-    fig, ax = plt.subplots(figsize=(10, 0.6 * len(frame) + 2))
-    cmap = plt.get_cmap("tab20")
+    fig, ax = plt.subplots(figsize=(10, 0.6 * len(frame) + 2.5))
     left = pd.Series(0.0, index=frame.index)
-    for i, activity in enumerate(frame.columns):
-        color = "0.85" if activity == "idle" else cmap(i % 20)
-        ax.barh(frame.index, frame[activity], left=left, color=color, label=activity.replace("_", " "))
-        left += frame[activity]
+    for activity in frame.columns:
+        values = frame[activity]
+        ax.barh(frame.index, values, left=left, color=ACTIVITY_COLORS.get(activity, "0.5"),
+                edgecolor="0.4", linewidth=0.4, hatch="//" if activity == "idle" else None,
+                label=ACTIVITY_LABELS.get(activity, activity.replace("_", " ")))
+        for y, (x0, v) in enumerate(zip(left, values)):
+            if v >= 6:
+                ax.text(x0 + v / 2, y, f"{v:.0f}%", ha="center", va="center", fontsize=7)
+        left += values
     ax.set_xlim(0, 100)
     ax.set_xlabel("share of paid working time (%)")
     ax.set_title(f"{title}: time use per role (after warm-up)")
     ax.invert_yaxis()
-    ax.legend(ncol=4, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.18))
+    ax.legend(ncol=3, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.15))
     _save(fig, path)

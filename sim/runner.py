@@ -9,6 +9,7 @@ replication depends only on its own config and seed.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -21,10 +22,21 @@ from typing import Iterable
 from sim.config import Config
 
 
+@functools.cache
+def code_fingerprint() -> str:
+    """A hash of the package's source, so a cache never serves results of older model code."""
+    digest = hashlib.sha256()
+    root = Path(__file__).resolve().parent
+    for path in sorted(root.rglob("*.py")):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def config_key(config: Config) -> str:
-    """A stable hash of a resolved config (the cache key of its replication)."""
+    """A stable hash of a resolved config and the model code (the cache key of its replication)."""
     text = json.dumps(dataclasses.asdict(config), sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:20]
+    return hashlib.sha256((code_fingerprint() + text).encode()).hexdigest()[:20]
 
 
 def run_summary(config: Config) -> dict:
