@@ -254,7 +254,10 @@ def validate(cfg: Config) -> Config:
         if value >= 1.0:
             raise ConfigError(f"timeuse.{name}", value, "must be below 1 (100 % overhead leaves no case time)")
 
-    _positive("horizon_weeks", cfg.horizon_weeks)
+    if not isinstance(cfg.seed, int) or cfg.seed < 0:
+        raise ConfigError("seed", cfg.seed, "must be a whole number >= 0")
+    if not (isinstance(cfg.horizon_weeks, (int, float)) and cfg.horizon_weeks >= 1):
+        raise ConfigError("horizon_weeks", cfg.horizon_weeks, "must be at least 1 week (it includes the warm-up)")
     _non_negative("warmup_weeks", cfg.warmup_weeks)
     if cfg.warmup_weeks >= cfg.horizon_weeks:
         raise ConfigError("warmup_weeks", cfg.warmup_weeks, f"must be below horizon_weeks ({cfg.horizon_weeks}), which includes the warm-up")

@@ -27,7 +27,7 @@ ACTIVITY_OF = {
     "appeal": "investigation_decision", "acute": "on_call", "decision": "investigation_decision",
     "referral_review": "referral_review", "payment": "payment_check", "reception_payment": "invoice_fees",
     "pre_assessment": "phone", "home_visit": "client_meetings", "first_visit": "client_meetings",
-    "first_meeting": "client_meetings", "work_plan": "investigation_decision", "closure": "journal",
+    "first_meeting": "client_meetings", "work_plan": "investigation_decision", "closure": "investigation_decision",
     "caseload_review": "followup", "plan_rewrite": "reassessment", "followup": "followup",
     "followup_meeting": "client_meetings", "cash_check": "cash_control",
 }
@@ -172,27 +172,30 @@ class Run:
             if wait > 0:
                 yield env.timeout(wait)
 
-    def snapshot(self) -> Generator:
+    def weekly_snapshots(self) -> Generator:
+        while True:
+            yield self.env.timeout(units.WEEK)
+            self.snapshot()
+
+    def snapshot(self) -> None:
         """Weekly state: stock per stage, queues, caseloads."""
         env, staff, rec = self.env, self.staff, self.rec
         lt_fte = staff.fte("long_term")
         po_fte = staff.fte("payment_officer")
         rec_fte = self.cfg.org.reception.caseworkers
-        while True:
-            yield env.timeout(units.WEEK)
-            rec.weekly.append({
-                "week": env.now / units.WEEK,
-                "reception": rec.in_stage("reception"),
-                "referral": rec.in_stage("referral"),
-                "long_term": rec.in_stage("long_term"),
-                "dormant": rec.in_stage("dormant"),
-                "first_visit_queue": len(staff.first_visit.resource.queue),
-                "referral_queue": len(staff.deputies.resource.queue),
-                "reception_caseload_per_caseworker": rec.in_stage("reception") / rec_fte,
-                "caseload_per_caseworker": sum(d.caseload for d in staff.long_term) / lt_fte,
-                "caseload_per_payment_officer": sum(d.caseload for d in staff.payment_officers) / po_fte,
-                "max_caseload_per_caseworker": max(d.caseload / d.fte for d in staff.long_term),
-            })
+        rec.weekly.append({
+            "week": env.now / units.WEEK,
+            "reception": rec.in_stage("reception"),
+            "referral": rec.in_stage("referral"),
+            "long_term": rec.in_stage("long_term"),
+            "dormant": rec.in_stage("dormant"),
+            "first_visit_queue": len(staff.first_visit.resource.queue),
+            "referral_queue": len(staff.deputies.resource.queue),
+            "reception_caseload_per_caseworker": rec.in_stage("reception") / rec_fte,
+            "caseload_per_caseworker": sum(d.caseload for d in staff.long_term) / lt_fte,
+            "caseload_per_payment_officer": sum(d.caseload for d in staff.payment_officers) / po_fte,
+            "max_caseload_per_caseworker": max(d.caseload / d.fte for d in staff.long_term),
+        })
 
     def execute(self) -> "Run":
         from sim.processes import arrivals, followup
@@ -205,8 +208,12 @@ class Run:
         for desk in self.staff.long_term:
             env.process(followup.caseload_review(self, desk))
         env.process(arrivals.arrivals(self))
-        env.process(self.snapshot())
+        env.process(self.weekly_snapshots())
         env.run(until=self.end)
+        # SimPy stops before events due at the horizon itself: take that week's snapshot here.
+        weeks = self.end / units.WEEK
+        if abs(weeks - round(weeks)) < 1e-9 and len(self.rec.weekly) < round(weeks):
+            self.snapshot()
         return self
 
     @property

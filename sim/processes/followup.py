@@ -10,6 +10,8 @@ Follow-up has the lowest priority: a follow-up not started within its month is s
 
 from __future__ import annotations
 
+import math
+
 from typing import TYPE_CHECKING, Generator
 
 from sim import units
@@ -48,9 +50,15 @@ def long_term(run: "Run", hh: Household, months_paid: int) -> Generator:
     yield from after_closure(run, hh)
 
 
-def _rewrite_interval(run: "Run", hh: Household) -> float:
-    """Months until the work plan is rewritten (every 3–4 months, 004 Farsta)."""
-    return sampler(run.cfg.process.rewrite_every_months, hh.rng)()
+def _rewrite_interval(run: "Run", hh: Household) -> int:
+    """Whole months until the work plan is rewritten (every 3–4 months, 004 Farsta).
+
+    Follow-ups happen monthly, so the drawn interval is rounded to a whole month at random
+    (3.4 → 4 with probability 0.4), which keeps the configured mean.
+    """
+    months = sampler(run.cfg.process.rewrite_every_months, hh.rng)()
+    whole = math.floor(months)
+    return max(1, whole + int(hh.rng.random() < months - whole))
 
 
 def monthly_followup(run: "Run", hh: Household, rewrite: bool) -> Generator:
@@ -69,11 +77,12 @@ def monthly_followup(run: "Run", hh: Household, rewrite: bool) -> Generator:
 def caseload_review(run: "Run", desk) -> Generator:
     """First week of each month: the caseworker goes through the whole caseload."""
     per_household = run.cfg.process.caseload_review_per_household
+    month = 0  # an integer counter: float division of the clock by MONTH can round down
     while True:
-        if desk.caseload > 0:
+        if desk.caseload > 0 and per_household > 0:
             yield from run.work(desk, "caseload_review", hours=desk.caseload * per_household)
-        next_month = (run.env.now // units.MONTH + 1) * units.MONTH
-        yield run.env.timeout(next_month - run.env.now)
+        month += 1
+        yield run.env.timeout(max(0.0, month * units.MONTH - run.env.now))
 
 
 def after_closure(run: "Run", hh: Household) -> Generator:
@@ -90,7 +99,8 @@ def after_closure(run: "Run", hh: Household) -> Generator:
         hh.caseworker.caseload += 1
         hh.payment_officer.caseload += 1
         run.move(hh, "long_term")
-        yield from run.work(hh.caseworker, "plan_rewrite", hh)
+        # The plan is rewritten alongside; payments do not wait for it.
+        env.process(run.work(hh.caseworker, "plan_rewrite", hh))
         yield from long_term(run, hh, 0)
     else:
         from sim.processes import reception
