@@ -92,6 +92,9 @@ class Org:
     long_term: LongTermStaff = field(default_factory=LongTermStaff)
     payment: PaymentStaff = field(default_factory=PaymentStaff)
     deputy_managers: float = 1.0
+    # paired: every household has a caseworker and a payment officer who checks and pays
+    # (Hässelby-Vällingby); caseworker_owns: the caseworker approves, the officer only pays (Farsta)
+    payment_pairing: str = "caseworker_owns"
     households: Households = field(default_factory=Households)
 
 
@@ -139,11 +142,109 @@ class TimeUse:
     deputy_manager_overhead: float = 0.6
 
 
+# --- organisational variants (issue 3): change the wiring, never the workload --------------
+
+@dataclass
+class Specialisation:
+    """Broad or specialised long-term caseworkers (and paired payment officers)."""
+
+    mode: str = "as_org"  # as_org | broad | specialised
+    # assumption: monthly chance that a long-term household changes target group (e.g. unemployed →
+    # sick-listed, 004 Södermalm's reason for dropping specialisation)
+    group_change_per_month: float = 0.01
+    # assumption: the new caseworker's restart ("omtag och extra uppstartstid", 004)
+    handover: Dist = field(default_factory=lambda: Dist("lognormal", 2.0, 0.3))
+    # assumption: deputy manager's extra time matching caseworker and payment officer per referral
+    # (004 Hässelby-Vällingby: matching "tar mycket tid")
+    matching_hours: float = 0.25
+    # assumption: duration multiplier on a specialist's long-term tasks (1 = no gain, 0.9 = 10 % faster)
+    specialist_speed: float = 1.0
+
+
+@dataclass
+class ModuleAdmins:
+    """Module administrators (moduladministratörer, 000 Uppsala 2016): clerical help among caseworkers."""
+
+    per_30_caseworkers: float = 0.0  # 000: one per module of 25–30 caseworkers
+    # assumption: share of each clerical overhead activity they take over (000's list: file cleaning,
+    # bookings of rooms and interpreters, copying, meeting notes, part of mail and paper files)
+    takeover: dict[str, float] = field(default_factory=lambda: {"journal": 0.5, "mail": 0.5, "other": 0.4})
+    handoff_share: float = 0.2  # assumption: caseworker time to hand over, per hour handed over
+    admin_hours_per_hour: float = 1.0  # assumption: administrator hours per caseworker hour taken over
+    fallback_days: float = 5.0  # assumption: work not started within this falls back to the caseworker
+    overhead: float = 0.15  # assumption: administrators' own non-clerical time
+
+
+@dataclass
+class ReceptionVariant:
+    """Common reception for all units, or each unit taking its own first contacts (Ramböll 002)."""
+
+    mode: str = "own"  # own | common
+    # assumption: share of this unit's contacts that first reach another unit, and the same volume of
+    # other units' contacts that reach this one (002: "cases reach the wrong unit and are passed on")
+    misrouted_share: float = 0.0
+    passed_on_days: float = 2.0  # assumption: delay before a misrouted household reaches the right unit
+    common_staff: float = 1.0  # FTE in the common reception (assumption)
+    scan: Dist = field(default_factory=lambda: Dist("lognormal", 0.2, 0.5))  # assumption: first scanning
+
+
+@dataclass
+class PaymentVariant:
+    """Who owns the monthly payment, and the shortcut of caseworkers paying themselves (004 HV)."""
+
+    pairing: str = "as_org"  # as_org | paired | caseworker_owns
+    self_pay_share: float = 0.0  # 004 HV: "about half" of caseworkers sometimes pay themselves
+    self_pay_after_days: float = 3.0  # assumption: a self-paying caseworker steps in after this wait
+    approval: Dist = field(default_factory=lambda: Dist("lognormal", 0.15, 0.5))  # assumption: caseworker_owns
+    officer_share_when_owned: float = 0.6  # assumption: officer's time when only computing and paying
+    debt_per_late_payment: float = 0.1  # assumption: late payment → electricity/rent debt (004 HV)
+    eviction_per_debt: float = 0.05  # assumption: debts → eviction ("even evictions, several times a month")
+    debt_work: Dist = field(default_factory=lambda: Dist("lognormal", 2.0, 0.5))  # assumption
+
+
+@dataclass
+class Reinforcement:
+    """Temporary staff when the first-visit wait passes a threshold (004 HV; 003 reinforcement team)."""
+
+    enabled: bool = False
+    threshold_weeks: float = 5.0  # 004: HV added staff when the wait reached 5 weeks
+    release_below_weeks: float = 3.0  # assumption: back to normal below this
+    extra_caseworkers: float = 2.0  # assumption
+    start_delay_weeks: float = 2.0  # assumption: recruiting/briefing the reinforcement
+    min_weeks: float = 8.0  # assumption: shortest engagement
+
+
+@dataclass
+class Variant:
+    """An organisational variant; the default changes nothing (the district as the study found it)."""
+
+    name: str = "as_is"
+    specialisation: Specialisation = field(default_factory=Specialisation)
+    module_admins: ModuleAdmins = field(default_factory=ModuleAdmins)
+    reception: ReceptionVariant = field(default_factory=ReceptionVariant)
+    payment: PaymentVariant = field(default_factory=PaymentVariant)
+    caseload_cap: float = 0.0  # max long-term households per caseworker FTE; 0 = no cap (004 goal: 60)
+    reinforcement: Reinforcement = field(default_factory=Reinforcement)
+
+
+@dataclass
+class Costs:
+    """Staff cost per FTE and year, SEK."""
+
+    caseworker: float = 560_000  # assumption: salary ~33,000/month + payroll overheads
+    payment_officer: float = 480_000  # assumption
+    admin: float = 450_000  # 002 Ramböll: halving 12 admin FTE saves 2.7 MSEK/year ≈ 450,000 each
+    deputy_manager: float = 500_000  # 002 Ramböll: a group leader costs about 500,000 SEK/year
+    reinforcement_premium: float = 1.2  # assumption: internal consultants cost 20 % more per hour
+
+
 @dataclass
 class Config:
     org: Org = field(default_factory=Org)
     process: Process = field(default_factory=Process)
     timeuse: TimeUse = field(default_factory=TimeUse)
+    variant: Variant = field(default_factory=Variant)
+    costs: Costs = field(default_factory=Costs)
     seed: int = 0
     horizon_weeks: float = 156.0  # total simulated time, warm-up included
     warmup_weeks: float = 52.0
@@ -200,6 +301,53 @@ def _shares_sum_to_one(key: str, shares: dict[str, float], allowed: tuple[str, .
         raise ConfigError(key, dict(shares), f"shares must sum to 1 (they sum to {total:.4g})")
 
 
+def _choice(key: str, value: str, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        raise ConfigError(key, value, f"allowed: {', '.join(allowed)}")
+
+
+def _validate_variant(v: Variant) -> None:
+    sp, ma, rc, pay, rf = v.specialisation, v.module_admins, v.reception, v.payment, v.reinforcement
+    _choice("variant.specialisation.mode", sp.mode, ("as_org", "broad", "specialised"))
+    _share("variant.specialisation.group_change_per_month", sp.group_change_per_month)
+    _dist("variant.specialisation.handover", sp.handover)
+    _non_negative("variant.specialisation.matching_hours", sp.matching_hours)
+    _positive("variant.specialisation.specialist_speed", sp.specialist_speed)
+    _non_negative("variant.module_admins.per_30_caseworkers", ma.per_30_caseworkers)
+    for activity, share in ma.takeover.items():
+        if activity not in timeuse.ACTIVITIES:
+            raise ConfigError(f"variant.module_admins.takeover.{activity}", share,
+                              f"unknown activity; allowed: {', '.join(timeuse.ACTIVITIES)}")
+        _share(f"variant.module_admins.takeover.{activity}", share)
+    _non_negative("variant.module_admins.handoff_share", ma.handoff_share)
+    _positive("variant.module_admins.admin_hours_per_hour", ma.admin_hours_per_hour)
+    _positive("variant.module_admins.fallback_days", ma.fallback_days)
+    _share("variant.module_admins.overhead", ma.overhead)
+    if ma.overhead >= 1:
+        raise ConfigError("variant.module_admins.overhead", ma.overhead, "must be below 1")
+    _choice("variant.reception.mode", rc.mode, ("own", "common"))
+    _share("variant.reception.misrouted_share", rc.misrouted_share)
+    _non_negative("variant.reception.passed_on_days", rc.passed_on_days)
+    _dist("variant.reception.scan", rc.scan)
+    if rc.mode == "common":
+        _positive("variant.reception.common_staff", rc.common_staff)
+    _choice("variant.payment.pairing", pay.pairing, ("as_org", "paired", "caseworker_owns"))
+    for name in ("self_pay_share", "debt_per_late_payment", "eviction_per_debt", "officer_share_when_owned"):
+        _share(f"variant.payment.{name}", getattr(pay, name))
+    _non_negative("variant.payment.self_pay_after_days", pay.self_pay_after_days)
+    _dist("variant.payment.approval", pay.approval)
+    _dist("variant.payment.debt_work", pay.debt_work)
+    _non_negative("variant.caseload_cap", v.caseload_cap)
+    if 0 < v.caseload_cap < 1:
+        raise ConfigError("variant.caseload_cap", v.caseload_cap, "0 (no cap) or at least 1 household per FTE")
+    for name in ("threshold_weeks", "release_below_weeks", "extra_caseworkers", "min_weeks"):
+        _positive(f"variant.reinforcement.{name}", getattr(rf, name))
+    _non_negative("variant.reinforcement.start_delay_weeks", rf.start_delay_weeks)
+    if rf.release_below_weeks > rf.threshold_weeks:
+        raise ConfigError("variant.reinforcement.release_below_weeks", rf.release_below_weeks,
+                          f"must not exceed threshold_weeks ({rf.threshold_weeks})")
+
+
 def validate(cfg: Config) -> Config:
     """Check everything a schema cannot; return the config unchanged or raise ConfigError."""
     org, proc, tu = cfg.org, cfg.process, cfg.timeuse
@@ -215,6 +363,7 @@ def validate(cfg: Config) -> Config:
     _positive("org.payment.officers", org.payment.officers)
     _positive("org.payment.cash_office", org.payment.cash_office)
     _positive("org.deputy_managers", org.deputy_managers)
+    _choice("org.payment_pairing", org.payment_pairing, ("paired", "caseworker_owns"))
     hh = org.households
     _shares_sum_to_one("org.households.target_groups", hh.target_groups, TARGET_GROUPS)
     for name in ("acute_share", "home_visit_share", "screened_out_share", "refusal_share", "return_share"):

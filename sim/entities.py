@@ -29,6 +29,7 @@ class Household:
     caseworker: "Desk | None" = None
     payment_officer: "Desk | None" = None
     closed_by: str = ""
+    misrouted: bool = False
     payments: dict[int, int] = field(default_factory=dict)  # model year -> payments
 
 
@@ -40,7 +41,8 @@ class Desk:
     queue. ``fte`` is per seat: part-time shows as daily off-duty time.
     """
 
-    __slots__ = ("name", "role", "seats", "fte", "groups", "resource", "caseload", "overhead")
+    __slots__ = ("name", "role", "seats", "fte", "groups", "resource", "caseload", "overhead", "reserve",
+                 "self_pays")
 
     def __init__(self, env: simpy.Environment, name: str, role: str, seats: int, fte: float,
                  groups: tuple[str, ...], overhead: dict[str, float]):
@@ -52,6 +54,8 @@ class Desk:
         self.resource = simpy.PriorityResource(env, capacity=seats)
         self.caseload = 0
         self.overhead = overhead  # activity -> share of paid time
+        self.reserve = 0  # seats held back for reinforcement (off duty until called in)
+        self.self_pays = False  # a caseworker who pays households herself when the officer is slow
 
     @property
     def total_fte(self) -> float:

@@ -21,6 +21,7 @@ from sim.recorder import Recorder
 from sim.rng import Streams
 from sim.staff import Staff
 from sim.timeuse import TimeLedger
+from sim.variants import resolve
 
 # Ramböll activity (or a role's own activity) that each task's time is booked to.
 ACTIVITY_OF = {
@@ -30,7 +31,20 @@ ACTIVITY_OF = {
     "first_meeting": "client_meetings", "work_plan": "investigation_decision", "closure": "investigation_decision",
     "caseload_review": "followup", "plan_rewrite": "reassessment", "followup": "followup",
     "followup_meeting": "client_meetings", "cash_check": "cash_control",
+    # variants (issue 3): activities of their own so a manager sees what the variant costs
+    "handover": "handover", "payment_approval": "invoice_fees", "self_payment": "self_payment",
+    "debt_work": "debt_work", "clerical": "clerical", "clerical_fallback": "clerical_fallback",
+    "misrouted": "misrouted_contacts", "scan": "scanning",
 }
+# New task kinds share the priority of an existing class, so process.priorities stays one list.
+PRIORITY_CLASS = {
+    "work_plan": "first_meeting", "followup_meeting": "followup", "cash_check": "payment",
+    "handover": "first_meeting", "payment_approval": "payment", "self_payment": "payment",
+    "debt_work": "appeal", "clerical": "followup", "clerical_fallback": "followup",
+    "misrouted": "pre_assessment", "scan": "pre_assessment",
+}
+LONG_TERM_TASKS = frozenset({"first_meeting", "work_plan", "followup", "followup_meeting", "plan_rewrite",
+                             "appeal", "closure", "handover", "caseload_review"})
 OVERHEAD_PRIORITY = -1  # scheduled meetings and off-duty time go before any case task
 
 
@@ -45,12 +59,23 @@ class Run:
         self.end = cfg.horizon_weeks * units.WEEK
         self.ledger = TimeLedger(self.warmup, self.end)
         self.rec = Recorder(cfg.event_log)
-        self.staff = Staff(self.env, cfg)
+        self.policy = resolve(cfg)
+        self.staff = Staff(self.env, cfg, self.policy)
         order = list(cfg.process.priorities)
         self.priority = {task: order.index(task) for task in order}
-        self.priority["work_plan"] = self.priority["first_meeting"]
-        self.priority["followup_meeting"] = self.priority["followup"]
-        self.priority["cash_check"] = self.priority["payment"]
+        for task, cls in PRIORITY_CLASS.items():
+            self.priority[task] = self.priority[cls]
+        v = cfg.variant
+        self.speed = v.specialisation.specialist_speed if self.policy.specialised else 1.0
+        # Which caseworkers take the self-payment shortcut: a fixed draw per run (004 HV: "about half")
+        chooser = self.streams["self_payers"]
+        for desk in self.staff.long_term:
+            desk.self_pays = bool(chooser.random() < v.payment.self_pay_share)
+        self.count = {k: 0 for k in ("handovers", "self_payments", "late_payments", "debts", "evictions",
+                                     "clerical_tasks", "clerical_fallbacks", "misrouted_contacts")}
+        self.overflow: list[tuple[Household, simpy.Event]] = []  # referrals waiting under a caseload cap
+        self.reinforcement_active = False
+        self.reinforcement_hours = 0.0  # reinforcement seat-hours on duty inside the window
         proc = cfg.process
         self.duration = {
             task: sampler(getattr(proc, name), self.streams[f"duration.{task}"])
@@ -64,6 +89,12 @@ class Run:
                 ("payment", "payment_check"), ("cash_check", "cash_check"), ("closure", "closure"),
             ]
         }
+        extra = {"handover": v.specialisation.handover, "payment_approval": v.payment.approval,
+                 "debt_work": v.payment.debt_work, "scan": v.reception.scan}
+        for task, dist in extra.items():
+            self.duration[task] = sampler(dist, self.streams[f"duration.{task}"])
+        self.duration["self_payment"] = self.duration["payment"]
+        self.duration["misrouted"] = self.duration["pre_assessment"]
         hh = cfg.org.households
         self._need = hh.need_months
         self._return_gap = hh.return_gap_months
@@ -77,7 +108,7 @@ class Run:
         self.next_id += 1
         rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence([self.cfg.seed, 7, self.next_id])))
         hh_cfg = self.cfg.org.households
-        u = rng.random(5)
+        u = rng.random(6)
         household = Household(
             id=self.next_id, arrived=self.env.now, rng=rng,
             target_group=self._groups[int(np.searchsorted(np.cumsum(self._group_p), u[0] * self._group_p.sum(), side="right"))],
@@ -85,6 +116,7 @@ class Run:
             home_visit=bool(u[2] < hh_cfg.home_visit_share),
             screened_out=bool(u[3] < hh_cfg.screened_out_share),
             refused=bool(u[4] < hh_cfg.refusal_share),
+            misrouted=bool(u[5] < self.policy.misrouted_share),
             need_months=self.draw_need(rng),
         )
         self.rec.arrivals.append(self.env.now)
@@ -137,6 +169,8 @@ class Run:
             start = env.now
             if hours is None:
                 hours = self.duration[task]()
+                if self.speed != 1.0 and desk.role == "long_term" and task in LONG_TERM_TASKS:
+                    hours *= self.speed
             yield env.timeout(hours)
             self.ledger.book(desk.role, ACTIVITY_OF[task], start, start + hours)
             if hh is not None:
@@ -146,13 +180,18 @@ class Run:
     def overhead(self, desk: Desk, seat: int) -> Generator:
         """Each seat's daily block of non-case time: off-duty (part-time) plus overhead.
 
-        Seats are staggered over the day so a pool never stops all at once.
+        Seats are staggered over the day so a pool never stops all at once. Where module
+        administrators work, the clerical part of a caseworker's overhead is handed to them
+        (minus a hand-off) and comes back only if they cannot take it in time.
         """
+        from sim.processes import clerical
+
         env = self.env
         day = units.HOURS_PER_DAY
         off = (1.0 - desk.fte) * day
-        shares = desk.overhead
-        block = off + sum(shares.values()) * desk.fte * day
+        own, handed = clerical.split_overhead(self, desk)
+        handoff = sum(handed.values()) * self.cfg.variant.module_admins.handoff_share
+        block = off + sum(own.values()) + handoff
         if block <= 0:
             return
         yield env.timeout(day * seat / desk.seats)
@@ -164,10 +203,12 @@ class Run:
                 yield env.timeout(block)
             self.ledger.book(desk.role, "off_duty", t0, t0 + off)
             t = t0 + off
-            for activity, share in shares.items():
-                length = share * desk.fte * day
+            for activity, length in own.items():
                 self.ledger.book(desk.role, activity, t, t + length)
                 t += length
+            if handed:
+                self.ledger.book(desk.role, "handoff", t, t + handoff)
+                env.process(clerical.hand_over(self, desk, handed))
             wait = day_start + day - env.now
             if wait > 0:
                 yield env.timeout(wait)
@@ -195,16 +236,25 @@ class Run:
             "caseload_per_caseworker": sum(d.caseload for d in staff.long_term) / lt_fte,
             "caseload_per_payment_officer": sum(d.caseload for d in staff.payment_officers) / po_fte,
             "max_caseload_per_caseworker": max(d.caseload / d.fte for d in staff.long_term),
+            "overflow": len(self.overflow),
+            "reinforcement_active": int(self.reinforcement_active),
         })
 
     def execute(self) -> "Run":
-        from sim.processes import arrivals, followup
+        from sim.processes import arrivals, followup, reinforcement
 
         self._paid_years = {}
         env = self.env
         for desk in self.staff.desks():
-            for seat in range(desk.seats):
+            for seat in range(desk.seats - desk.reserve):
                 env.process(self.overhead(desk, seat))
+        if self.policy.reinforcement:
+            desk = self.staff.first_visit
+            for seat in range(desk.seats - desk.reserve, desk.seats):
+                env.process(reinforcement.reserve_seat(self, desk, seat))
+            env.process(reinforcement.monitor(self))
+        if self.policy.misrouted_share > 0:
+            env.process(arrivals.misrouted_contacts(self))
         for desk in self.staff.long_term:
             env.process(followup.caseload_review(self, desk))
         env.process(arrivals.arrivals(self))
@@ -215,6 +265,31 @@ class Run:
         if abs(weeks - round(weeks)) < 1e-9 and len(self.rec.weekly) < round(weeks):
             self.snapshot()
         return self
+
+    # --- assignment -----------------------------------------------------------------
+    def assign_long_term(self, hh: Household) -> bool:
+        """Give the household a long-term caseworker and payment officer; False if all are at the cap."""
+        from sim.staff import least_loaded
+
+        cw = least_loaded(self.staff.long_term, hh, self.policy.caseload_cap)
+        if cw is None:
+            return False
+        hh.caseworker = cw
+        hh.payment_officer = least_loaded(self.staff.payment_officers, hh)
+        cw.caseload += 1
+        hh.payment_officer.caseload += 1
+        return True
+
+    def release(self, desk: Desk) -> None:
+        """A caseworker's caseload went down: let capped referrals in, oldest first."""
+        desk.caseload -= 1
+        if self.overflow:
+            waiting, self.overflow = self.overflow, []
+            for hh, ready in waiting:  # oldest first; a full group does not block another group
+                if self.assign_long_term(hh):
+                    ready.succeed()
+                else:
+                    self.overflow.append((hh, ready))
 
     @property
     def paid_years(self) -> dict[int, dict[int, int]]:

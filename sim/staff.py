@@ -13,9 +13,12 @@ import simpy
 from sim import timeuse
 from sim.config import TARGET_GROUPS, Config
 from sim.entities import Desk, Household
+from sim.variants import Policy, reinforcement_seats
 
 ROLES = ("reception_pre_assessment", "reception_first_visit", "reception", "long_term",
-         "payment_officer", "cash_office", "deputy_manager")
+         "payment_officer", "cash_office", "deputy_manager", "module_admin", "common_reception")
+CASEWORKER_ROLES = ("reception_pre_assessment", "reception_first_visit", "reception", "long_term",
+                    "common_reception")
 
 
 def _seats(fte: float) -> tuple[int, float]:
@@ -46,36 +49,43 @@ def _groups_for(n: int, shares: dict[str, float]) -> list[tuple[str, ...]]:
 class Staff:
     """All desks of one run."""
 
-    def __init__(self, env: simpy.Environment, cfg: Config):
+    def __init__(self, env: simpy.Environment, cfg: Config, policy: Policy):
         org, tu = cfg.org, cfg.timeuse
         caseworker_oh = timeuse.overhead_shares(tu.column, tu.overhead)
         shares = org.households.target_groups
         self.by_role: dict[str, list[Desk]] = {}
 
-        def pool(role: str, fte: float, overhead: dict[str, float]) -> Desk:
+        def pool(role: str, fte: float, overhead: dict[str, float], reserve: int = 0) -> Desk:
             seats, per = _seats(fte)
-            desk = Desk(env, role, role, seats, per, tuple(TARGET_GROUPS), overhead)
+            desk = Desk(env, role, role, seats + reserve, per, tuple(TARGET_GROUPS), overhead)
+            desk.reserve = reserve
             self.by_role[role] = [desk]
             return desk
 
         def individuals(role: str, fte: float, overhead: dict[str, float]) -> list[Desk]:
             seats, per = _seats(fte)
-            groups = _groups_for(seats, shares) if org.specialised else [tuple(TARGET_GROUPS)] * seats
+            groups = _groups_for(seats, shares) if policy.specialised else [tuple(TARGET_GROUPS)] * seats
             desks = [Desk(env, f"{role}_{i + 1:02d}", role, 1, per, groups[i], overhead) for i in range(seats)]
             self.by_role[role] = desks
             return desks
 
         rec = org.reception
+        reserve = reinforcement_seats(cfg)  # reinforcement seats: off duty until called in
         if rec.pre_assessment > 0:  # Hässelby-Vällingby: 4 pre-assessment + 5 first visit (004)
             self.pre_assessment = pool("reception_pre_assessment", rec.pre_assessment, caseworker_oh)
-            self.first_visit = pool("reception_first_visit", rec.caseworkers - rec.pre_assessment, caseworker_oh)
+            self.first_visit = pool("reception_first_visit", rec.caseworkers - rec.pre_assessment, caseworker_oh,
+                                    reserve)
         else:
-            self.pre_assessment = self.first_visit = pool("reception", rec.caseworkers, caseworker_oh)
+            self.pre_assessment = self.first_visit = pool("reception", rec.caseworkers, caseworker_oh, reserve)
         self.long_term = individuals("long_term", org.long_term.caseworkers, caseworker_oh)
         self.payment_officers = individuals(
             "payment_officer", org.payment.officers, {"overhead": tu.payment_officer_overhead})
         self.cash_office = pool("cash_office", org.payment.cash_office, {"overhead": tu.cash_office_overhead})
         self.deputies = pool("deputy_manager", org.deputy_managers, {"overhead": tu.deputy_manager_overhead})
+        self.module_admins = (pool("module_admin", policy.module_admin_fte, {"overhead": cfg.variant.module_admins.overhead})
+                              if policy.module_admin_fte > 0 else None)
+        self.common_reception = (pool("common_reception", cfg.variant.reception.common_staff, caseworker_oh)
+                                 if policy.common_reception else None)
 
     def desks(self) -> list[Desk]:
         return [d for desks in self.by_role.values() for d in desks]
@@ -84,14 +94,20 @@ class Staff:
         return {role: sum(d.seats for d in desks) for role, desks in self.by_role.items()}
 
     def fte(self, role: str) -> float:
-        return sum(d.total_fte for d in self.by_role.get(role, []))
+        """Contracted FTE of a role (reinforcement seats not included)."""
+        return sum((d.seats - d.reserve) * d.fte for d in self.by_role.get(role, []))
 
 
-def least_loaded(desks: list[Desk], hh: Household) -> Desk:
+def least_loaded(desks: list[Desk], hh: Household, cap: float = 0.0) -> Desk | None:
     """The desk with the smallest caseload per FTE that serves the household's target group.
 
     Ties go to the first desk, so assignment is deterministic. A specialised district with
-    no desk for the group falls back to everyone rather than dropping the household.
+    no desk for the group falls back to everyone rather than dropping the household. With a
+    caseload ``cap`` (households per FTE), desks at the cap are skipped; ``None`` if all are.
     """
     eligible = [d for d in desks if hh.target_group in d.groups] or desks
+    if cap > 0:
+        eligible = [d for d in eligible if d.caseload + 1 <= cap * d.fte + 1e-9]
+        if not eligible:
+            return None
     return min(eligible, key=lambda d: d.caseload / d.fte)

@@ -40,7 +40,19 @@ CASE_ACTIVITIES = (
 )
 # Activities of roles Ramböll did not measure (payment officers, cash office, managers).
 EXTRA_ACTIVITIES = ("payment_check", "cash_control", "referral_review", "overhead")
+# Caseworker activities that only some variants produce (handover, self-payment, module admins...).
+VARIANT_ACTIVITIES = ("handover", "self_payment", "debt_work", "handoff", "clerical_fallback",
+                      "misrouted_contacts", "scanning")
 IDLE = "idle"
+
+# Every activity a role can book, so summaries of different variants have the same keys.
+ROLE_ACTIVITIES = {
+    "payment_officer": ("payment_check", "overhead"),
+    "cash_office": ("cash_control", "overhead"),
+    "deputy_manager": ("referral_review", "overhead"),
+    "module_admin": ("clerical", "overhead"),
+}
+CASEWORKER_ACTIVITIES = ACTIVITIES + VARIANT_ACTIVITIES
 
 
 def overhead_shares(column: str, overhead: list[str] | tuple[str, ...]) -> dict[str, float]:
@@ -76,7 +88,8 @@ class TimeLedger:
         window = self.end - self.start
         out: dict[str, dict[str, float]] = {}
         for role, seats in seats_by_role.items():
-            booked = {a: h for (r, a), h in self.hours.items() if r == role}
+            booked = dict.fromkeys(ROLE_ACTIVITIES.get(role, CASEWORKER_ACTIVITIES), 0.0)
+            booked.update({a: h for (r, a), h in self.hours.items() if r == role})
             off = booked.pop("off_duty", 0.0)
             paid = seats * window - off
             if paid <= 0:

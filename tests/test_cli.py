@@ -29,7 +29,8 @@ CONTRACT = (
 WEEKLY_COLUMNS = (
     "week", "reception", "referral", "long_term", "dormant", "first_visit_queue", "referral_queue",
     "reception_caseload_per_caseworker", "caseload_per_caseworker", "caseload_per_payment_officer",
-    "max_caseload_per_caseworker", "first_visit_wait_weeks", "households_in_stock",
+    "max_caseload_per_caseworker", "overflow", "reinforcement_active", "first_visit_wait_weeks",
+    "households_in_stock",
 )
 
 

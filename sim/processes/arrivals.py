@@ -17,3 +17,20 @@ def arrivals(run: "Run") -> Generator:
     while True:
         yield run.env.timeout(rng.exponential(mean_gap))
         run.env.process(reception.reception(run, run.new_household()))
+
+
+def misrouted_contacts(run: "Run") -> Generator:
+    """Other units' clients who reach this unit first (Ramböll 002: "cases reach the wrong unit").
+
+    As many as this unit loses to others (``misrouted_share`` of its own rate). With its own
+    reception the unit's pre-assessment staff take the call and pass it on; a common reception
+    scans them instead.
+    """
+    rng = run.streams["misrouted"]
+    mean_gap = units.WEEK / (run.cfg.org.arrivals_per_week * run.policy.misrouted_share)
+    desk = run.staff.common_reception or run.staff.pre_assessment
+    task = "scan" if run.staff.common_reception is not None else "misrouted"
+    while True:
+        yield run.env.timeout(rng.exponential(mean_gap))
+        run.count["misrouted_contacts"] += 1
+        run.env.process(run.work(desk, task))

@@ -32,6 +32,9 @@ def long_term(run: "Run", hh: Household, months_paid: int) -> Generator:
     months_since_rewrite = 0
     total = months_ceil(hh.need_months)
     while months_paid < total:
+        change = rng.random()  # drawn every month in every variant (common random numbers)
+        if change < run.cfg.variant.specialisation.group_change_per_month:
+            change_group(run, hh, change)
         env.process(payment.monthly_payment(run, hh))
         months_paid += 1
         months_since_rewrite += 1
@@ -45,9 +48,36 @@ def long_term(run: "Run", hh: Household, months_paid: int) -> Generator:
     # Need has ended: no application; closed after a month without one.
     yield env.timeout(max(0.0, proc.closure_after_months * units.MONTH - units.MONTH))
     yield from run.work(hh.caseworker, "closure", hh)
-    hh.caseworker.caseload -= 1
     hh.payment_officer.caseload -= 1
+    run.release(hh.caseworker)
     yield from after_closure(run, hh)
+
+
+def change_group(run: "Run", hh: Household, u: float) -> None:
+    """The household's situation changes (e.g. unemployed → sick-listed, 004).
+
+    In a specialised organisation it moves to a caseworker (and payment officer) of the new
+    group: a handover, and a restart with the new caseworker ("omtag och extra uppstartstid").
+    """
+    from sim.staff import least_loaded
+
+    groups = [g for g in run.cfg.org.households.target_groups if g != hh.target_group]
+    if not groups:
+        return
+    p = run.cfg.variant.specialisation.group_change_per_month
+    hh.target_group = groups[min(int(u / p * len(groups)), len(groups) - 1)]
+    if hh.caseworker is not None and hh.target_group not in hh.caseworker.groups:
+        new = least_loaded(run.staff.long_term, hh)
+        new.caseload += 1
+        run.release(hh.caseworker)
+        hh.caseworker = new
+        run.count["handovers"] += 1
+        run.env.process(run.work(new, "handover", hh))
+    if hh.payment_officer is not None and hh.target_group not in hh.payment_officer.groups:
+        new_po = least_loaded(run.staff.payment_officers, hh)
+        hh.payment_officer.caseload -= 1
+        new_po.caseload += 1
+        hh.payment_officer = new_po
 
 
 def _rewrite_interval(run: "Run", hh: Household) -> int:
@@ -96,7 +126,7 @@ def after_closure(run: "Run", hh: Household) -> Generator:
     yield env.timeout(gap)
     hh.need_months = run.draw_need(hh.rng)
     if hh.closed_by == "long_term" and gap <= proc.return_to_long_term_months * units.MONTH:
-        hh.caseworker.caseload += 1
+        hh.caseworker.caseload += 1  # same caseworker, even above a caseload cap
         hh.payment_officer.caseload += 1
         run.move(hh, "long_term")
         # The plan is rewritten alongside; payments do not wait for it.

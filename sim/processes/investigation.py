@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Generator
 
+import simpy
+
 from sim import units
 from sim.entities import Household
 from sim.processes import followup
-from sim.staff import least_loaded
 
 if TYPE_CHECKING:
     from sim.model import Run
@@ -23,19 +24,41 @@ def referral(run: "Run", hh: Household) -> Generator:
     env, staff = run.env, run.staff
     decided = env.now
     run.move(hh, "referral")
-    yield from run.work(staff.deputies, "referral_review", hh)
-    hh.caseworker = least_loaded(staff.long_term, hh)
-    hh.payment_officer = least_loaded(staff.payment_officers, hh)
-    hh.caseworker.caseload += 1
-    hh.payment_officer.caseload += 1
+    review = run.duration["referral_review"]()
+    if run.policy.specialised:  # matching caseworker and payment officer "takes a lot of time" (004 HV)
+        review += run.cfg.variant.specialisation.matching_hours
+    yield from run.work(staff.deputies, "referral_review", hh, hours=review)
+    if not run.assign_long_term(hh):
+        # Every eligible caseworker is at the caseload cap: wait, paid by reception meanwhile.
+        ready = env.event()
+        run.overflow.append((hh, ready))
+        paying = env.process(reception_pays_while_waiting(run, hh, decided))
+        yield ready
+        if paying.is_alive:
+            paying.interrupt()
     hh.closed_by = "long_term"
     run.move(hh, "long_term")
     run.rec.referral_waits.append((env.now, env.now - decided))
     env.process(first_meeting(run, hh))
-    # Monthly applications continue a month after the payment reception made.
-    months_paid = 1
-    yield env.timeout(max(0.0, decided + units.MONTH - env.now))
+    # Monthly applications continue a month after the last payment reception made.
+    months_paid = 1 + int((env.now - decided) // units.MONTH)
+    yield env.timeout(max(0.0, decided + months_paid * units.MONTH - env.now))
     yield from followup.long_term(run, hh, months_paid)
+
+
+def reception_pays_while_waiting(run: "Run", hh: Household, decided: float) -> Generator:
+    """Monthly payments by reception for a referred household no caseworker can take yet."""
+    from sim.processes import payment
+
+    env = run.env
+    month = 1
+    try:
+        while month < followup.months_ceil(hh.need_months):
+            yield env.timeout(max(0.0, decided + month * units.MONTH - env.now))
+            env.process(payment.reception_payment(run, hh))
+            month += 1
+    except simpy.Interrupt:
+        return
 
 
 def first_meeting(run: "Run", hh: Household) -> Generator:

@@ -1,10 +1,18 @@
 """Monthly payment: the household applies, the payment officer checks and computes, the cash
-office checks every decision before it is paid (004, all three districts)."""
+office checks every decision before it is paid (004, all three districts).
+
+Pairing (004): in Hässelby-Vällingby every household has a caseworker *and* a payment officer
+who checks the application and pays (``paired``); about half of the caseworkers sometimes pay
+themselves when the officer is slow. In Farsta the caseworker owns the case and the officer
+only computes and pays (``caseworker_owns``). Late payments can lead to debts and evictions
+("elskulder, hyresskulder och till och med vräkningar", 004 HV).
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Generator
 
+from sim import units
 from sim.entities import Household
 
 if TYPE_CHECKING:
@@ -12,7 +20,38 @@ if TYPE_CHECKING:
 
 
 def monthly_payment(run: "Run", hh: Household) -> Generator:
+    env, pay = run.env, run.cfg.variant.payment
+    applied = env.now
+    consequence = hh.rng.random()  # drawn every month so variants keep the same household streams
+    officer, cw = hh.payment_officer, hh.caseworker
+    if run.policy.pairing == "caseworker_owns":
+        yield from run.work(cw, "payment_approval", hh)
+        hours = run.duration["payment"]() * pay.officer_share_when_owned
+        yield from run.work(officer, "payment", hh, hours=hours)
+    elif cw.self_pays:
+        deadline = applied + pay.self_pay_after_days * units.HOURS_PER_DAY
+        started = yield from run.work(officer, "payment", hh, deadline=deadline)
+        if started is None:  # the caseworker takes the shortcut and pays herself
+            run.count["self_payments"] += 1
+            yield from run.work(cw, "self_payment", hh)
+    else:
+        yield from run.work(officer, "payment", hh)
+    yield from run.work(run.staff.cash_office, "cash_check", hh)
+    run.record_payment(hh, applied)
+    late_hours = run.cfg.process.late_payment_days / 7.0 * units.WEEK
+    if env.now - applied > late_hours and env.now >= run.warmup:
+        run.count["late_payments"] += 1
+        if consequence < pay.debt_per_late_payment:
+            run.count["debts"] += 1
+            if consequence < pay.debt_per_late_payment * pay.eviction_per_debt:
+                run.count["evictions"] += 1
+            if cw is not None and hh.stage == "long_term":
+                env.process(run.work(cw, "debt_work", hh))
+
+
+def reception_payment(run: "Run", hh: Household) -> Generator:
+    """A payment made by reception (the first month, or while a referral waits for a caseworker)."""
     applied = run.env.now
-    yield from run.work(hh.payment_officer, "payment", hh)
+    yield from run.work(run.staff.first_visit, "reception_payment", hh)
     yield from run.work(run.staff.cash_office, "cash_check", hh)
     run.record_payment(hh, applied)

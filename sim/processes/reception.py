@@ -24,6 +24,10 @@ def reception(run: "Run", hh: Household) -> Generator:
     run.move(hh, "reception")
     hh.closed_by = "reception"
     arrived = env.now
+    if staff.common_reception is not None:  # one reception scans and routes every first contact (002)
+        yield from run.work(staff.common_reception, "scan", hh)
+    elif hh.misrouted:  # reached another unit first and was passed on (002)
+        yield env.timeout(run.cfg.variant.reception.passed_on_days * units.HOURS_PER_DAY)
     yield from run.work(staff.pre_assessment, "pre_assessment", hh)
     if hh.screened_out:  # wrong district or not eligible: ends at the phone interview
         run.move(hh, "exited")
@@ -44,10 +48,7 @@ def reception(run: "Run", hh: Household) -> Generator:
         run.move(hh, "exited")
         return
     # The first month is paid by reception, checked by the cash office like every payment.
-    applied = env.now
-    yield from run.work(staff.first_visit, "reception_payment", hh)
-    yield from run.work(staff.cash_office, "cash_check", hh)
-    run.record_payment(hh, applied)
+    yield from payment.reception_payment(run, hh)
     if hh.need_months <= 1.0:
         yield env.timeout(proc.closure_after_months * units.MONTH)  # a month without application
         yield from run.work(staff.first_visit, "closure", hh)

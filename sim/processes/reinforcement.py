@@ -1,0 +1,78 @@
+"""Reinforcement: temporary staff when the first-visit wait passes a threshold.
+
+004: Hässelby-Vällingby's wait rose to 5 weeks in late winter 2011 and extra staff were put in;
+003: the city keeps a reinforcement team of internal consultants for temporary peaks. Reserve
+seats in the first-visit pool stay off duty until the monitor calls them in (after a start-up
+delay) and go back when the wait is below the release level after a minimum engagement.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import TYPE_CHECKING, Generator
+
+from sim import units
+from sim.entities import Desk
+
+if TYPE_CHECKING:
+    from sim.model import Run
+
+WINDOW_WEEKS = 4  # the wait the monitor watches: mean of the last four weeks' first visits
+
+
+def monitor(run: "Run") -> Generator:
+    rf = run.cfg.variant.reinforcement
+    env = run.env
+    recent: deque[float] = deque()
+    seen = 0
+    called_at = None
+    while True:
+        yield env.timeout(units.WEEK)
+        waits = run.rec.first_visit_waits
+        for t, wait in waits[seen:]:
+            recent.append((t, wait))
+        seen = len(waits)
+        while recent and recent[0][0] < env.now - WINDOW_WEEKS * units.WEEK:
+            recent.popleft()
+        if not recent:
+            continue
+        mean_weeks = sum(w for _, w in recent) / len(recent) / units.WEEK
+        if not run.reinforcement_active and called_at is None and mean_weeks > rf.threshold_weeks:
+            called_at = env.now
+            yield env.timeout(rf.start_delay_weeks * units.WEEK)
+            run.reinforcement_active = True
+        elif (run.reinforcement_active and env.now - called_at >= (rf.start_delay_weeks + rf.min_weeks) * units.WEEK
+              and mean_weeks < rf.release_below_weeks):
+            run.reinforcement_active = False
+            called_at = None
+
+
+def reserve_seat(run: "Run", desk: Desk, seat: int) -> Generator:
+    """A reinforcement seat: held off duty while not called in; an ordinary seat while it is.
+
+    While off duty the seat is held continuously, so no queued task can slip into it between days.
+    """
+    env = run.env
+    day = units.HOURS_PER_DAY
+    overhead = sum(desk.overhead.values()) * day
+    while True:
+        with desk.resource.request(priority=-1) as req:
+            yield req
+            while not run.reinforcement_active:
+                t0 = env.now
+                yield env.timeout(day - t0 % day if t0 % day > 1e-9 else day)
+                run.ledger.book(desk.role, "off_duty", t0, env.now)
+        while run.reinforcement_active:  # on duty: a daily overhead block, then tasks
+            day_start = env.now
+            with desk.resource.request(priority=-1) as req:
+                yield req
+                t0 = env.now
+                yield env.timeout(overhead)
+            t = t0
+            for activity, share in desk.overhead.items():
+                run.ledger.book(desk.role, activity, t, t + share * day)
+                t += share * day
+            run.reinforcement_hours += max(0.0, min(day_start + day, run.end) - max(day_start, run.warmup))
+            wait = day_start + day - env.now
+            if wait > 0:
+                yield env.timeout(wait)
