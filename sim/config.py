@@ -113,9 +113,9 @@ class Process:
     first_meeting: Dist = field(default_factory=lambda: Dist("lognormal", 1.5, 0.3))
     work_plan: Dist = field(default_factory=lambda: Dist("lognormal", 1.5, 0.3))
     followup_check: Dist = field(default_factory=lambda: Dist("lognormal", 0.25, 0.5))
-    followup_meeting: Dist = field(default_factory=lambda: Dist("lognormal", 1.0, 0.3))
+    followup_meeting: Dist = field(default_factory=lambda: Dist("lognormal", 1.5, 0.3))
     followup_meeting_share: float = 0.29
-    plan_rewrite: Dist = field(default_factory=lambda: Dist("lognormal", 1.0, 0.3))
+    plan_rewrite: Dist = field(default_factory=lambda: Dist("lognormal", 1.5, 0.3))
     rewrite_every_months: Dist = field(default_factory=lambda: Dist("uniform", 3.5, 0.08))
     caseload_review_per_household: float = 0.08
     payment_check: Dist = field(default_factory=lambda: Dist("lognormal", 0.75, 0.5))
@@ -125,6 +125,9 @@ class Process:
     first_meeting_booking_weeks: float = 1.0
     acute_target_days: float = 2.0
     late_payment_days: float = 10.0
+    # assumption: a follow-up counts as on time if it starts within this many working days of
+    # falling due; one not started within the month is squeezed out (not done)
+    followup_on_time_days: float = 5.0
     closure_after_months: float = 1.0
     return_to_long_term_months: float = 3.0
     priorities: list[str] = field(default_factory=lambda: list(TASKS))
@@ -166,6 +169,7 @@ class ModuleAdmins:
     """Module administrators (moduladministratörer, 000 Uppsala 2016): clerical help among caseworkers."""
 
     per_30_caseworkers: float = 0.0  # 000: one per module of 25–30 caseworkers
+    fte: float = 0.0  # or an absolute number of administrators (used instead when > 0)
     # assumption: share of each clerical overhead activity they take over (000's list: file cleaning,
     # bookings of rooms and interpreters, copying, meeting notes, part of mail and paper files)
     takeover: dict[str, float] = field(default_factory=lambda: {"journal": 0.5, "mail": 0.5, "other": 0.4})
@@ -314,6 +318,7 @@ def _validate_variant(v: Variant) -> None:
     _non_negative("variant.specialisation.matching_hours", sp.matching_hours)
     _positive("variant.specialisation.specialist_speed", sp.specialist_speed)
     _non_negative("variant.module_admins.per_30_caseworkers", ma.per_30_caseworkers)
+    _non_negative("variant.module_admins.fte", ma.fte)
     for activity, share in ma.takeover.items():
         if activity not in timeuse.ACTIVITIES:
             raise ConfigError(f"variant.module_admins.takeover.{activity}", share,
@@ -380,7 +385,8 @@ def validate(cfg: Config) -> Config:
     _non_negative("org.reception.booking_notice_weeks", org.reception.booking_notice_weeks)
     for name in ("caseload_review_per_household", "first_meeting_booking_weeks"):
         _non_negative(f"process.{name}", getattr(proc, name))
-    for name in ("acute_target_days", "late_payment_days", "closure_after_months", "return_to_long_term_months"):
+    for name in ("acute_target_days", "late_payment_days", "closure_after_months", "return_to_long_term_months",
+                 "followup_on_time_days"):
         _positive(f"process.{name}", getattr(proc, name))
     if sorted(proc.priorities) != sorted(TASKS):
         missing = sorted(set(TASKS) - set(proc.priorities))

@@ -50,7 +50,10 @@ def summary(run: "Run") -> dict[str, float]:
 
     late_h = run.cfg.process.late_payment_days / 7.0 * units.WEEK
     pay = [d for t, d in rec.payments if t >= w0]
-    fups = [ok for t, ok in rec.followups if t >= w0 and t + units.MONTH <= run.end]
+    on_time = run.cfg.process.followup_on_time_days * units.HOURS_PER_DAY
+    due = [(t, s) for t, s in rec.followups if t >= w0 and t + units.MONTH <= run.end]
+    fups = [s is not None and s - t <= on_time for t, s in due]
+    done = [s is not None for t, s in due]
     years = [list(counts.values()) for counts in run.paid_years.values()]
     months = [m for year in years for m in year]
     in_system = {s: rec.in_stage(s) for s in ("reception", "referral", "long_term", "dormant")}
@@ -78,12 +81,59 @@ def summary(run: "Run") -> dict[str, float]:
         "late_payment_share": float(np.mean([d > late_h for d in pay])) if pay else math.nan,
         "followups_due": len(fups),
         "followups_on_time_share": float(np.mean(fups)) if fups else math.nan,
+        "followups_done_share": float(np.mean(done)) if done else math.nan,
     }
+    years = (run.end - w0) / units.YEAR
+    count = run.count
+    out.update({
+        "referral_overflow": wmean("overflow"),
+        "handovers_per_year": count["handovers"] / years,
+        "self_payment_share": count["self_payments"] / len(pay) if pay else math.nan,
+        "late_payments_per_year": count["late_payments"] / years,
+        "debts_per_year": count["debts"] / years,
+        "evictions_per_year": count["evictions"] / years,
+        "clerical_fallback_share": (count["clerical_fallbacks"] / count["clerical_tasks"]
+                                    if count["clerical_tasks"] else math.nan),
+        "misrouted_contacts_per_week": count["misrouted_contacts"] / (years * 52),
+        "reinforcement_fte": run.reinforcement_hours / (run.end - w0),
+        **caseworker_hours(run),
+        "cost_sek_per_year": cost_per_year(run),
+    })
     for role, row in run.ledger.shares(run.staff.seats_by_role()).items():
         for activity, share in row.items():
             out[f"time_share.{role}.{activity}"] = share
         out[f"utilisation.{role}"] = 1.0 - row.get("idle", 0.0)
     return out
+
+
+CLIENT_FACING = ("client_meetings", "phone", "on_call")
+CLERICAL = ("journal", "mail", "other", "handoff", "clerical_fallback")
+
+
+def caseworker_hours(run: "Run") -> dict[str, float]:
+    """Hours per caseworker FTE and week: client-facing time, and clerical time (journal, mail...)."""
+    from sim.staff import CASEWORKER_ROLES
+
+    roles = [r for r in run.staff.by_role if r in CASEWORKER_ROLES]
+    fte = sum(run.staff.fte(r) for r in roles)
+    weeks = (run.end - run.warmup) / units.WEEK
+
+    def per_week(activities) -> float:
+        hours = sum(h for (r, a), h in run.ledger.hours.items() if r in roles and a in activities)
+        return hours / fte / weeks
+
+    return {"client_facing_hours_per_caseworker_week": per_week(CLIENT_FACING),
+            "clerical_hours_per_caseworker_week": per_week(CLERICAL)}
+
+
+def cost_per_year(run: "Run") -> float:
+    """Staff cost per year in SEK: contracted FTE by role, plus reinforcement time used."""
+    c, staff = run.cfg.costs, run.staff
+    rate = {"payment_officer": c.payment_officer, "cash_office": c.admin, "module_admin": c.admin,
+            "deputy_manager": c.deputy_manager}
+    total = sum(staff.fte(role) * rate.get(role, c.caseworker) for role in staff.by_role)
+    reinforcement_fte = run.reinforcement_hours / (run.end - run.warmup)
+    return total + reinforcement_fte * c.caseworker * c.reinforcement_premium
 
 
 def events_frame(run: "Run") -> pd.DataFrame:

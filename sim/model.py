@@ -266,6 +266,11 @@ class Run:
             self.snapshot()
         return self
 
+    def tally(self, name: str) -> None:
+        """Count an occurrence of ``name`` if it happens after the warm-up."""
+        if self.env.now >= self.warmup:
+            self.count[name] += 1
+
     # --- assignment -----------------------------------------------------------------
     def assign_long_term(self, hh: Household) -> bool:
         """Give the household a long-term caseworker and payment officer; False if all are at the cap."""

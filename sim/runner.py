@@ -22,12 +22,19 @@ from typing import Iterable
 from sim.config import Config
 
 
+# Modules that only present results: changing them does not invalidate cached replications.
+PRESENTATION = {"plots.py", "experiment_plots.py", "report.py", "kpis.py", "calibration.py", "experiment.py",
+                "__main__.py", "output.py", "compose.py"}
+
+
 @functools.cache
 def code_fingerprint() -> str:
-    """A hash of the package's source, so a cache never serves results of older model code."""
+    """A hash of the model's source, so a cache never serves results of older model code."""
     digest = hashlib.sha256()
     root = Path(__file__).resolve().parent
     for path in sorted(root.rglob("*.py")):
+        if path.name in PRESENTATION and path.parent == root:
+            continue
         digest.update(str(path.relative_to(root)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
@@ -45,6 +52,27 @@ def run_summary(config: Config) -> dict:
     from sim.model import simulate
 
     return summary(simulate(config))
+
+
+WEEKLY_DETAIL = ("week", "households_in_stock", "first_visit_queue", "overflow", "first_visit_wait_weeks",
+                 "caseload_per_caseworker")
+
+
+def run_detail(config: Config) -> dict:
+    """One replication → summary plus what experiment plots need (weekly series, wait sample)."""
+    from sim import units
+    from sim.metrics import summary, weekly_frame
+    from sim.model import simulate
+    from sim.output import json_ready
+
+    run = simulate(config)
+    weekly = weekly_frame(run)
+    waits = [round(w / units.WEEK, 4) for t, w in run.rec.first_visit_waits if t >= run.warmup]
+    return {
+        "summary": json_ready(summary(run)),
+        "weekly": {c: [None if v != v else v for v in weekly[c].tolist()] for c in WEEKLY_DETAIL if c in weekly},
+        "waits": waits,
+    }
 
 
 class Progress:
@@ -67,7 +95,7 @@ class Progress:
 
 
 def run_many(configs: Iterable[Config], cache_dir: Path | None = None, workers: int | None = None,
-             label: str = "replications") -> list[dict]:
+             label: str = "replications", job=run_summary) -> list[dict]:
     """Run every config (one replication each), in parallel, reusing cached results.
 
     Results come back in the order of ``configs`` whatever order the workers finish in.
@@ -78,7 +106,7 @@ def run_many(configs: Iterable[Config], cache_dir: Path | None = None, workers: 
     results: list[dict | None] = [None] * len(configs)
     todo: list[int] = []
     for i, config in enumerate(configs):
-        path = cache_dir / f"{config_key(config)}.json" if cache_dir else None
+        path = cache_dir / f"{config_key(config)}{_suffix(job)}.json" if cache_dir else None
         if path is not None and path.exists():
             results[i] = json.loads(path.read_text(encoding="utf-8"))
         else:
@@ -88,22 +116,29 @@ def run_many(configs: Iterable[Config], cache_dir: Path | None = None, workers: 
     workers = workers or os.cpu_count() or 1
     if workers == 1 or len(todo) <= 1:
         for i in todo:
-            results[i] = _store(cache_dir, configs[i], run_summary(configs[i]), write_json)
+            results[i] = _store(cache_dir, configs[i], job(configs[i]), write_json, job)
             progress.step()
     else:
         with ProcessPoolExecutor(max_workers=min(workers, len(todo))) as pool:
-            futures = {pool.submit(run_summary, configs[i]): i for i in todo}
+            futures = {pool.submit(job, configs[i]): i for i in todo}
             for future in as_completed(futures):
                 i = futures[future]
-                results[i] = _store(cache_dir, configs[i], future.result(), write_json)
+                results[i] = _store(cache_dir, configs[i], future.result(), write_json, job)
                 progress.step()
     return [r for r in results if r is not None]
 
 
-def _store(cache_dir: Path | None, config: Config, summary: dict, write_json) -> dict:
-    """Cache the summary; return it as JSON would give it back, so fresh == cached (NaN → None)."""
+def _suffix(job) -> str:
+    return "" if job is run_summary else f".{job.__name__}"
+
+
+def _store(cache_dir: Path | None, config: Config, result: dict, write_json, job=run_summary) -> dict:
+    """Cache a result; return it as JSON would give it back, so fresh == cached (NaN → None)."""
     from sim.output import json_ready
 
+    result = json_ready(result)
+    if "summary" in result:
+        result["summary"] = json_ready(result["summary"])
     if cache_dir is not None:
-        write_json(cache_dir / f"{config_key(config)}.json", summary)
-    return json.loads(json.dumps(json_ready(summary)))
+        write_json(cache_dir / f"{config_key(config)}{_suffix(job)}.json", result)
+    return json.loads(json.dumps(result))

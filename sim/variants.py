@@ -30,7 +30,7 @@ def resolve(cfg: Config) -> Policy:
     pairing = org.payment_pairing if v.payment.pairing == "as_org" else v.payment.pairing
     caseworkers = org.reception.caseworkers + org.long_term.caseworkers
     # 000 (Uppsala): one module administrator per module of 25–30 caseworkers
-    admins = v.module_admins.per_30_caseworkers * caseworkers / 30.0
+    admins = v.module_admins.fte or v.module_admins.per_30_caseworkers * caseworkers / 30.0
     return Policy(
         specialised=specialised,
         pairing=pairing,

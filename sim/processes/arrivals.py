@@ -32,5 +32,5 @@ def misrouted_contacts(run: "Run") -> Generator:
     task = "scan" if run.staff.common_reception is not None else "misrouted"
     while True:
         yield run.env.timeout(rng.exponential(mean_gap))
-        run.count["misrouted_contacts"] += 1
+        run.tally("misrouted_contacts")
         run.env.process(run.work(desk, task))

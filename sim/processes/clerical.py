@@ -34,10 +34,10 @@ def hand_over(run: "Run", desk: Desk, handed: dict[str, float]) -> Generator:
     """One day's clerical work of one caseworker seat, done by an administrator or fallen back."""
     ma = run.cfg.variant.module_admins
     hours = sum(handed.values())
-    run.count["clerical_tasks"] += 1
+    run.tally("clerical_tasks")
     deadline = run.env.now + ma.fallback_days * units.HOURS_PER_DAY
     started = yield from run.work(run.staff.module_admins, "clerical", hours=hours * ma.admin_hours_per_hour,
                                   deadline=deadline)
     if started is None:
-        run.count["clerical_fallbacks"] += 1
+        run.tally("clerical_fallbacks")
         yield from run.work(desk, "clerical_fallback", hours=hours)

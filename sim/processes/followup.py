@@ -71,7 +71,7 @@ def change_group(run: "Run", hh: Household, u: float) -> None:
         new.caseload += 1
         run.release(hh.caseworker)
         hh.caseworker = new
-        run.count["handovers"] += 1
+        run.tally("handovers")
         run.env.process(run.work(new, "handover", hh))
     if hh.payment_officer is not None and hh.target_group not in hh.payment_officer.groups:
         new_po = least_loaded(run.staff.payment_officers, hh)
@@ -101,7 +101,7 @@ def monthly_followup(run: "Run", hh: Household, rewrite: bool) -> Generator:
     else:
         task = "followup"
     started = yield from run.work(hh.caseworker, task, hh, deadline=due + units.MONTH)
-    run.rec.followups.append((due, started is not None))
+    run.rec.followups.append((due, started))
 
 
 def caseload_review(run: "Run", desk) -> Generator:

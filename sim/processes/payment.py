@@ -32,19 +32,19 @@ def monthly_payment(run: "Run", hh: Household) -> Generator:
         deadline = applied + pay.self_pay_after_days * units.HOURS_PER_DAY
         started = yield from run.work(officer, "payment", hh, deadline=deadline)
         if started is None:  # the caseworker takes the shortcut and pays herself
-            run.count["self_payments"] += 1
+            run.tally("self_payments")
             yield from run.work(cw, "self_payment", hh)
     else:
         yield from run.work(officer, "payment", hh)
     yield from run.work(run.staff.cash_office, "cash_check", hh)
     run.record_payment(hh, applied)
     late_hours = run.cfg.process.late_payment_days / 7.0 * units.WEEK
-    if env.now - applied > late_hours and env.now >= run.warmup:
-        run.count["late_payments"] += 1
+    if env.now - applied > late_hours:
+        run.tally("late_payments")
         if consequence < pay.debt_per_late_payment:
-            run.count["debts"] += 1
+            run.tally("debts")
             if consequence < pay.debt_per_late_payment * pay.eviction_per_debt:
-                run.count["evictions"] += 1
+                run.tally("evictions")
             if cw is not None and hh.stage == "long_term":
                 env.process(run.work(cw, "debt_work", hh))
 
