@@ -250,8 +250,8 @@ class Config:
     variant: Variant = field(default_factory=Variant)
     costs: Costs = field(default_factory=Costs)
     seed: int = 0
-    horizon_weeks: float = 156.0  # total simulated time, warm-up included
-    warmup_weeks: float = 52.0
+    horizon_weeks: float = 260.0  # total simulated time, warm-up included
+    warmup_weeks: float = 156.0
     event_log: bool = False
 
 

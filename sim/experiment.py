@@ -32,8 +32,8 @@ class ExperimentSpec:
     question: str = ""
     org: str = "hasselby_vallingby"
     replications: int = 10
-    horizon_weeks: float = 156.0
-    warmup_weeks: float = 52.0
+    horizon_weeks: float = 260.0  # as configs/config.yaml: 3 years of warm-up, 2 measured
+    warmup_weeks: float = 156.0
     baseline: str = ""
     variants: dict[str, list[str]] = field(default_factory=dict)
     overrides: list[str] = field(default_factory=list)  # applied to every variant
