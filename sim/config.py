@@ -72,12 +72,13 @@ class Households:
     target_groups: dict[str, float] = field(
         default_factory=lambda: {"labour_market": 0.5, "sick_listed": 0.3, "young_adult": 0.2}
     )
+    # Defaults are placeholders (assumptions); each org file sets and cites its own values.
     acute_share: float = 0.1
     home_visit_share: float = 0.2
     screened_out_share: float = 0.15
     refusal_share: float = 0.15
-    need_months: Dist = field(default_factory=lambda: Dist("lognormal", 8.0, 1.0))
-    return_share: float = 0.3
+    need_months: Dist = field(default_factory=lambda: Dist("lognormal", 8.0, 0.7))
+    return_share: float = 0.2
     return_gap_months: Dist = field(default_factory=lambda: Dist("exponential", 4.0, 1.0))
 
 
@@ -100,36 +101,45 @@ class Org:
 
 @dataclass
 class Process:
-    """Task durations (working hours) and routines, common to the districts unless overridden."""
+    """Task durations (working hours) and routines, common to the districts unless overridden.
 
-    pre_assessment: Dist = field(default_factory=lambda: Dist("lognormal", 0.5, 0.5))
-    acute_decision: Dist = field(default_factory=lambda: Dist("lognormal", 1.0, 0.5))
-    home_visit: Dist = field(default_factory=lambda: Dist("lognormal", 1.5, 0.3))
-    first_visit: Dist = field(default_factory=lambda: Dist("lognormal", 1.5, 0.3))
+    Only the analysis ("about half a day", 004 Farsta), the monthly follow-up, the 3–4-month
+    rewrite, the one-month closure and the three-month return rule come from the study; every
+    other value is an assumption (marked), chosen to be plausible and left untouched by the
+    calibration unless the README says otherwise.
+    """
+
+    pre_assessment: Dist = field(default_factory=lambda: Dist("lognormal", 0.5, 0.5))  # assumption
+    acute_decision: Dist = field(default_factory=lambda: Dist("lognormal", 1.0, 0.5))  # assumption
+    home_visit: Dist = field(default_factory=lambda: Dist("lognormal", 1.5, 0.3))  # assumption, incl. travel
+    first_visit: Dist = field(default_factory=lambda: Dist("lognormal", 1.5, 0.3))  # assumption: "en längre stund"
+    # 004 Farsta: "en analys, vilket tar ca en halv dag" — 3.5 of an 8-hour day (assumption within "about")
     analysis: Dist = field(default_factory=lambda: Dist("lognormal", 3.5, 0.3))
-    reception_payment: Dist = field(default_factory=lambda: Dist("lognormal", 0.25, 0.5))
-    appeal: Dist = field(default_factory=lambda: Dist("lognormal", 2.0, 0.5))
-    referral_review: Dist = field(default_factory=lambda: Dist("lognormal", 0.33, 0.5))
-    first_meeting: Dist = field(default_factory=lambda: Dist("lognormal", 1.5, 0.3))
-    work_plan: Dist = field(default_factory=lambda: Dist("lognormal", 1.5, 0.3))
-    followup_check: Dist = field(default_factory=lambda: Dist("lognormal", 0.25, 0.5))
-    followup_meeting: Dist = field(default_factory=lambda: Dist("lognormal", 1.5, 0.3))
+    reception_payment: Dist = field(default_factory=lambda: Dist("lognormal", 0.25, 0.5))  # assumption
+    appeal: Dist = field(default_factory=lambda: Dist("lognormal", 2.0, 0.5))  # assumption
+    referral_review: Dist = field(default_factory=lambda: Dist("lognormal", 0.33, 0.5))  # assumption
+    first_meeting: Dist = field(default_factory=lambda: Dist("lognormal", 1.5, 0.3))  # assumption
+    work_plan: Dist = field(default_factory=lambda: Dist("lognormal", 1.5, 0.3))  # assumption
+    followup_check: Dist = field(default_factory=lambda: Dist("lognormal", 0.25, 0.5))  # assumption: desk check
+    followup_meeting: Dist = field(default_factory=lambda: Dist("lognormal", 1.5, 0.3))  # assumption: meeting + notes
+    # 004 Farsta: caseworkers work actively with 25 of up to 85 households → 25/85 ≈ 0.29 get a meeting
     followup_meeting_share: float = 0.29
-    plan_rewrite: Dist = field(default_factory=lambda: Dist("lognormal", 1.5, 0.3))
+    plan_rewrite: Dist = field(default_factory=lambda: Dist("lognormal", 1.5, 0.3))  # assumption
+    # 004 Farsta: plans are rewritten every 3–4 months (uniform on 3–4: mean 3.5, cv 0.08)
     rewrite_every_months: Dist = field(default_factory=lambda: Dist("uniform", 3.5, 0.08))
-    caseload_review_per_household: float = 0.08
-    payment_check: Dist = field(default_factory=lambda: Dist("lognormal", 0.75, 0.5))
-    cash_check: Dist = field(default_factory=lambda: Dist("lognormal", 0.1, 0.5))
-    closure: Dist = field(default_factory=lambda: Dist("lognormal", 0.25, 0.5))
-    appeal_per_household_month: float = 0.02
-    first_meeting_booking_weeks: float = 1.0
-    acute_target_days: float = 2.0
-    late_payment_days: float = 10.0
+    caseload_review_per_household: float = 0.08  # assumption: ~5 minutes per household, first week of the month (004)
+    payment_check: Dist = field(default_factory=lambda: Dist("lognormal", 0.75, 0.5))  # assumption
+    cash_check: Dist = field(default_factory=lambda: Dist("lognormal", 0.1, 0.5))  # assumption
+    closure: Dist = field(default_factory=lambda: Dist("lognormal", 0.25, 0.5))  # assumption
+    appeal_per_household_month: float = 0.02  # assumption
+    first_meeting_booking_weeks: float = 1.0  # assumption: the household calls to book (004 Farsta)
+    acute_target_days: float = 2.0  # 004 HV: acute decisions within 1–2 days
+    late_payment_days: float = 10.0  # assumption: a payment later than this after the application is late
     # assumption: a follow-up counts as on time if it starts within this many working days of
     # falling due; one not started within the month is squeezed out (not done)
     followup_on_time_days: float = 5.0
-    closure_after_months: float = 1.0
-    return_to_long_term_months: float = 3.0
+    closure_after_months: float = 1.0  # 004 Farsta: closed after a month without an application
+    return_to_long_term_months: float = 3.0  # 004 Farsta: a new application within three months returns
     priorities: list[str] = field(default_factory=lambda: list(TASKS))
 
 
@@ -140,9 +150,9 @@ class TimeUse:
         default_factory=lambda: ["group_meeting", "consultation", "mail", "journal", "other"]
     )
     # Roles Ramböll did not measure: share of paid time on work the model does not generate.
-    payment_officer_overhead: float = 0.25
-    cash_office_overhead: float = 0.5
-    deputy_manager_overhead: float = 0.6
+    payment_officer_overhead: float = 0.25  # assumption
+    cash_office_overhead: float = 0.5  # assumption: reconciliation, recoveries, mail (004 Farsta)
+    deputy_manager_overhead: float = 0.6  # assumption: case reviews, staff, management
 
 
 # --- organisational variants (issue 3): change the wiring, never the workload --------------
