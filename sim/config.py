@@ -419,6 +419,9 @@ def validate(cfg: Config) -> Config:
         if value >= 1.0:
             raise ConfigError(f"timeuse.{name}", value, "must be below 1 (100 % overhead leaves no case time)")
 
+    _validate_variant(cfg.variant)
+    for name, value in vars(cfg.costs).items():
+        _non_negative(f"costs.{name}", value)
     if not isinstance(cfg.seed, int) or cfg.seed < 0:
         raise ConfigError("seed", cfg.seed, "must be a whole number >= 0")
     if not (isinstance(cfg.horizon_weeks, (int, float)) and cfg.horizon_weeks >= 1):

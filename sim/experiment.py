@@ -126,7 +126,7 @@ def run_experiment(spec: ExperimentSpec, out_dir: Path, replications: int | None
     from sim.output import atomic_write, write_csv
     from sim.runner import run_detail, run_many
 
-    n = replications or spec.replications
+    n = spec.replications if replications is None else replications
     check(spec, n)
     order, planned = variant_configs(spec, n)
     results = run_many([c for _, _, c in planned], cache_dir=out_dir / "replications", workers=workers,
@@ -160,7 +160,7 @@ def main(cfg: DictConfig) -> None:
     except ConfigError as err:
         print(f"Configuration error: {err}", file=sys.stderr)
         sys.exit(2)
-    n = app.replications or app.experiment.replications
+    n = app.experiment.replications if app.replications is None else app.replications
     print(report.text_summary(app.experiment, n, summary))
     print(f"\nReport: {out_dir / 'report.html'}")
 

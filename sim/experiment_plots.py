@@ -64,7 +64,11 @@ def wait_distribution(spec, order, details, path: Path) -> Path:
     """Distribution of every household's first-visit wait, all replications pooled."""
     fig, ax = plt.subplots(figsize=(8, 0.7 * len(order) + 1.8))
     data = [np.concatenate([d["waits"] for d in details if d["variant"] == v] or [np.array([])]) for v in order]
-    ax.boxplot(data, vert=False, showfliers=False, whis=(5, 95), medianprops={"color": "black"})
+    style = dict(showfliers=False, whis=(5, 95), medianprops={"color": "black"})
+    try:
+        ax.boxplot(data, orientation="horizontal", **style)  # matplotlib >= 3.10
+    except TypeError:
+        ax.boxplot(data, vert=False, **style)
     ax.set_yticks(range(1, len(order) + 1), [v.replace("_", " ") for v in order])
     for i, values in enumerate(data, start=1):
         if len(values):

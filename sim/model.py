@@ -40,7 +40,7 @@ ACTIVITY_OF = {
 PRIORITY_CLASS = {
     "work_plan": "first_meeting", "followup_meeting": "followup", "cash_check": "payment",
     "handover": "first_meeting", "payment_approval": "payment", "self_payment": "payment",
-    "debt_work": "appeal", "clerical": "followup", "clerical_fallback": "followup",
+    "debt_work": "appeal", "clerical": "followup",
     "misrouted": "pre_assessment", "scan": "pre_assessment",
 }
 LONG_TERM_TASKS = frozenset({"first_meeting", "work_plan", "followup", "followup_meeting", "plan_rewrite",
@@ -65,6 +65,9 @@ class Run:
         self.priority = {task: order.index(task) for task in order}
         for task, cls in PRIORITY_CLASS.items():
             self.priority[task] = self.priority[cls]
+        # Clerical work the administrators could not take is still the caseworker's duty: it goes
+        # in like the rest of the day's overhead, not behind every case task.
+        self.priority["clerical_fallback"] = OVERHEAD_PRIORITY
         v = cfg.variant
         self.speed = v.specialisation.specialist_speed if self.policy.specialised else 1.0
         # Which caseworkers take the self-payment shortcut: a fixed draw per run (004 HV: "about half")
@@ -194,7 +197,7 @@ class Run:
         block = off + sum(own.values()) + handoff
         if block <= 0:
             return
-        yield env.timeout(day * seat / desk.seats)
+        yield env.timeout(day * seat / (desk.seats - desk.reserve))
         while True:
             day_start = env.now
             with desk.resource.request(priority=OVERHEAD_PRIORITY) as req:

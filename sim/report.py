@@ -33,7 +33,9 @@ def headline_rows(spec, summary: pd.DataFrame) -> list[tuple[str, str]]:
             continue
         for kpi in KPIS:
             row = summary[(summary["variant"] == variant) & (summary["metric"] == kpi.key)]
-            if row.empty or (row["mean"].abs().sum() == 0 and kpi.key in ("referral_overflow", "handovers_per_year")):
+            base = summary[(summary["variant"] == spec.baseline) & (summary["metric"] == kpi.key)]
+            if row.empty or (kpi.key in ("referral_overflow", "handovers_per_year")
+                             and row["mean"].abs().sum() == 0 and base["mean"].abs().sum() == 0):
                 continue
             r = row.iloc[0]
             if r["diff"] != r["diff"]:
@@ -93,7 +95,8 @@ def html(spec, order: list[str], replications: int, summary: pd.DataFrame, figur
         findings.append("</ul>")
     plots = "".join(f"<h3>{e(title)}</h3>{_img(path)}" for title, path in figures.items())
     glossary = "".join(f"<tr><td><i>{e(sv)}</i></td><td>{e(en)}</td></tr>" for sv, en in GLOSSARY)
-    years = (spec.horizon_weeks - spec.warmup_weeks) / 52
+    measured = spec.horizon_weeks - spec.warmup_weeks
+    period = f"{measured / 52:.1f} years" if measured >= 52 else f"{measured:g} weeks"
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{e(spec.title)}</title>
 <style>
@@ -106,7 +109,7 @@ th:first-child, td:first-child {{ text-align: left; }} code {{ background: #f4f4
 <h1>{e(spec.title)}</h1>
 <p><b>Question.</b> {e(spec.question)}</p>
 <p><b>How it was answered.</b> A simulation of the district <i>{e(spec.org)}</i>, calibrated to the Governo 2011
-study. Each variant was simulated {replications} times for {years:.0f} years after a
+study. Each variant was simulated {replications} times for {period} after a
 {spec.warmup_weeks:.0f}-week warm-up. Replication <i>k</i> of every variant sees exactly the same
 households arriving at the same times, so the differences below come from the organisation, not from chance.</p>
 <ul>{variants}</ul>

@@ -67,7 +67,9 @@ def change_group(run: "Run", hh: Household, u: float) -> None:
     p = run.cfg.variant.specialisation.group_change_per_month
     hh.target_group = groups[min(int(u / p * len(groups)), len(groups) - 1)]
     if hh.caseworker is not None and hh.target_group not in hh.caseworker.groups:
-        new = least_loaded(run.staff.long_term, hh)
+        new = least_loaded(run.staff.long_term, hh, run.policy.caseload_cap)
+        if new is None:  # every caseworker of the new group is at the cap: stays where it is
+            return
         new.caseload += 1
         run.release(hh.caseworker)
         hh.caseworker = new

@@ -20,8 +20,8 @@ if TYPE_CHECKING:
 
 
 def monthly_payment(run: "Run", hh: Household) -> Generator:
-    env, pay = run.env, run.cfg.variant.payment
-    applied = env.now
+    pay = run.cfg.variant.payment
+    applied = run.env.now
     consequence = hh.rng.random()  # drawn every month so variants keep the same household streams
     officer, cw = hh.payment_officer, hh.caseworker
     if run.policy.pairing == "caseworker_owns":
@@ -37,21 +37,30 @@ def monthly_payment(run: "Run", hh: Household) -> Generator:
     else:
         yield from run.work(officer, "payment", hh)
     yield from run.work(run.staff.cash_office, "cash_check", hh)
-    run.record_payment(hh, applied)
-    late_hours = run.cfg.process.late_payment_days / 7.0 * units.WEEK
-    if env.now - applied > late_hours:
-        run.tally("late_payments")
-        if consequence < pay.debt_per_late_payment:
-            run.tally("debts")
-            if consequence < pay.debt_per_late_payment * pay.eviction_per_debt:
-                run.tally("evictions")
-            if cw is not None and hh.stage == "long_term":
-                env.process(run.work(cw, "debt_work", hh))
+    paid(run, hh, applied, consequence)
 
 
 def reception_payment(run: "Run", hh: Household) -> Generator:
     """A payment made by reception (the first month, or while a referral waits for a caseworker)."""
     applied = run.env.now
+    # A run-level stream: how often reception pays differs between variants (e.g. under a cap),
+    # and drawing from the household's own stream would shift its later draws.
+    consequence = run.streams["reception_payment_consequence"].random()
     yield from run.work(run.staff.first_visit, "reception_payment", hh)
     yield from run.work(run.staff.cash_office, "cash_check", hh)
+    paid(run, hh, applied, consequence)
+
+
+def paid(run: "Run", hh: Household, applied: float, consequence: float) -> None:
+    """Record a payment; a late one may lead to a debt, an eviction and work for the caseworker."""
+    pay = run.cfg.variant.payment
     run.record_payment(hh, applied)
+    late_hours = run.cfg.process.late_payment_days / 7.0 * units.WEEK
+    if run.env.now - applied > late_hours:
+        run.tally("late_payments")
+        if consequence < pay.debt_per_late_payment:
+            run.tally("debts")
+            if consequence < pay.debt_per_late_payment * pay.eviction_per_debt:
+                run.tally("evictions")
+            if hh.caseworker is not None and hh.stage == "long_term":
+                run.env.process(run.work(hh.caseworker, "debt_work", hh))

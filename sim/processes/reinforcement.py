@@ -50,11 +50,17 @@ def monitor(run: "Run") -> Generator:
 def reserve_seat(run: "Run", desk: Desk, seat: int) -> Generator:
     """A reinforcement seat: held off duty while not called in; an ordinary seat while it is.
 
-    While off duty the seat is held continuously, so no queued task can slip into it between days.
+    While off duty the seat is held continuously, so no queued task can slip into it between
+    days. ``extra_caseworkers`` is spread over the reserve seats (1.5 FTE → two seats of 0.75),
+    each taking daily off-duty time for its part-time share, like any part-time seat.
     """
+    from sim.variants import reinforcement_seats
+
     env = run.env
     day = units.HOURS_PER_DAY
-    overhead = sum(desk.overhead.values()) * day
+    fte = run.cfg.variant.reinforcement.extra_caseworkers / reinforcement_seats(run.cfg)
+    off = (1.0 - fte) * day
+    block = off + sum(desk.overhead.values()) * fte * day
     while True:
         with desk.resource.request(priority=-1) as req:
             yield req
@@ -62,17 +68,19 @@ def reserve_seat(run: "Run", desk: Desk, seat: int) -> Generator:
                 t0 = env.now
                 yield env.timeout(day - t0 % day if t0 % day > 1e-9 else day)
                 run.ledger.book(desk.role, "off_duty", t0, env.now)
-        while run.reinforcement_active:  # on duty: a daily overhead block, then tasks
+        while run.reinforcement_active:  # on duty: a daily block of off-duty and overhead, then tasks
             day_start = env.now
             with desk.resource.request(priority=-1) as req:
                 yield req
                 t0 = env.now
-                yield env.timeout(overhead)
-            t = t0
+                yield env.timeout(block)
+            run.ledger.book(desk.role, "off_duty", t0, t0 + off)
+            t = t0 + off
             for activity, share in desk.overhead.items():
-                run.ledger.book(desk.role, activity, t, t + share * day)
-                t += share * day
-            run.reinforcement_hours += max(0.0, min(day_start + day, run.end) - max(day_start, run.warmup))
+                run.ledger.book(desk.role, activity, t, t + share * fte * day)
+                t += share * fte * day
+            on_duty = max(0.0, min(day_start + day, run.end) - max(day_start, run.warmup))
+            run.reinforcement_hours += on_duty * fte
             wait = day_start + day - env.now
             if wait > 0:
                 yield env.timeout(wait)
