@@ -40,7 +40,8 @@ def headline_rows(spec, summary: pd.DataFrame) -> list[tuple[str, str]]:
             r = row.iloc[0]
             if r["diff"] != r["diff"]:
                 continue
-            out.append((variant, sentence(kpi, variant, spec.baseline, r["diff"], r["diff_ci_low"], r["diff_ci_high"])))
+            out.append((variant, sentence(kpi, variant.replace("_", " "), spec.baseline.replace("_", " "),
+                                          r["diff"], r["diff_ci_low"], r["diff_ci_high"])))
     return out
 
 
