@@ -35,6 +35,9 @@ def run_one(config: Config, out_dir: Path, title: str | None = None) -> dict:
 
     run = simulate(config)
     summary = metrics.summary(run)
+    if config.org.kind == "mmc":  # the validation reduction: a summary, nothing to plot
+        write_json(out_dir / "summary.json", summary)
+        return summary
     weekly = metrics.weekly_frame(run)
     write_json(out_dir / "summary.json", summary)
     write_csv(out_dir / "weekly.csv", weekly)
@@ -60,7 +63,8 @@ def main(cfg: DictConfig) -> None:
     out_dir = Path(HydraConfig.get().runtime.output_dir)
     started = time.perf_counter()
     summary = run_one(config, out_dir)
-    print(headline_table(summary))
+    print(headline_table(summary) if config.org.kind == "district" else
+          "\n".join(f"  {k:<20} {v}" for k, v in summary.items()))
     print(f"  ({time.perf_counter() - started:.1f} s; results in {out_dir})")
 
 

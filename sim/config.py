@@ -87,6 +87,12 @@ class Org:
     """A district: staffing and caseload figures (each value cited in its YAML file)."""
 
     name: str = "district"
+    # "district": the full model; "mmc": the M/M/c reduction for validation against Erlang C
+    # (Poisson arrivals, exponential service, c identical servers, no overhead, around the clock)
+    kind: str = "district"
+    servers: int = 1  # mmc only
+    arrivals_per_hour: float = 1.0  # mmc only
+    service_hours_mean: float = 1.0  # mmc only
     arrivals_per_week: float = 30.0
     specialised: bool = False
     reception: ReceptionStaff = field(default_factory=ReceptionStaff)
@@ -366,6 +372,17 @@ def _validate_variant(v: Variant) -> None:
 def validate(cfg: Config) -> Config:
     """Check everything a schema cannot; return the config unchanged or raise ConfigError."""
     org, proc, tu = cfg.org, cfg.process, cfg.timeuse
+    _choice("org.kind", org.kind, ("district", "mmc"))
+    if org.kind == "mmc":
+        if not isinstance(org.servers, int) or org.servers < 1:
+            raise ConfigError("org.servers", org.servers, "must be a whole number >= 1")
+        _positive("org.arrivals_per_hour", org.arrivals_per_hour)
+        _positive("org.service_hours_mean", org.service_hours_mean)
+        load = org.arrivals_per_hour * org.service_hours_mean / org.servers
+        if load >= 1:
+            raise ConfigError("org.arrivals_per_hour", org.arrivals_per_hour,
+                              f"offered load per server is {load:.3g} >= 1: the queue grows without bound; "
+                              f"lower it or raise org.servers / lower org.service_hours_mean")
     _positive("org.arrivals_per_week", org.arrivals_per_week)
     _positive("org.reception.caseworkers", org.reception.caseworkers)
     _non_negative("org.reception.pre_assessment", org.reception.pre_assessment)

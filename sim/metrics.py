@@ -41,6 +41,8 @@ def weekly_frame(run: "Run") -> pd.DataFrame:
 
 def summary(run: "Run") -> dict[str, float]:
     """One flat dict: the contract of ``summary.json``."""
+    if run.cfg.org.kind == "mmc":
+        return run.summary()
     rec, w0 = run.rec, run.warmup
     weekly = weekly_frame(run)
     after = weekly[weekly["week"] * units.WEEK > w0] if not weekly.empty else weekly

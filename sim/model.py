@@ -304,8 +304,12 @@ class Run:
         return self._paid_years
 
 
-def simulate(cfg: Config) -> Run:
-    """Run one replication of a validated config."""
+def simulate(cfg: Config) -> "Run":
+    """Run one replication of a validated config (the M/M/c reduction when ``org.kind`` is mmc)."""
+    if cfg.org.kind == "mmc":
+        from sim.mmc import MMCRun
+
+        return MMCRun(cfg).execute()
     return Run(cfg).execute()
 
 
