@@ -1,7 +1,7 @@
 """``python -m sim.calibration``: do the three districts come out as the study reports?
 
 Runs ``--replications`` seeds of Farsta, Södermalm and Hässelby-Vällingby (2 simulated years
-after a 1-year warm-up, the defaults of ``configs/config.yaml``) on all local cores, and writes
+after a 3-year warm-up, the defaults of ``configs/config.yaml``) on all local cores, and writes
 to ``results/calibration/``: the calibration table (``calibration.md``), every replication's
 summary (``replications.csv``), a comparison plot and each district's wait and time-use plots.
 ``--readme`` also rewrites the table in README.md. Bands: issue 2, from the Governo study
@@ -108,7 +108,7 @@ def table(frame: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
 
 def markdown(rows: pd.DataFrame, replications: int) -> str:
     lines = [
-        f"Simulated: mean of {replications} replications (2 years after a 1-year warm-up), 95 % CI.",
+        f"Simulated: mean of {replications} replications (2 years after a 3-year warm-up), 95 % CI.",
         "",
         "| district | figure | study reports | band | simulated mean | 95 % CI | in band |",
         "|---|---|---|---|---:|---|---|",

@@ -24,7 +24,7 @@ from sim.config import Config
 
 # Modules that only present results: changing them does not invalidate cached replications.
 PRESENTATION = {"plots.py", "experiment_plots.py", "report.py", "kpis.py", "calibration.py", "experiment.py",
-                "__main__.py", "output.py", "compose.py"}
+                "__main__.py", "output.py", "compose.py", "warmup.py", "sequential.py"}
 
 
 @functools.cache
@@ -121,10 +121,18 @@ def run_many(configs: Iterable[Config], cache_dir: Path | None = None, workers: 
     else:
         with ProcessPoolExecutor(max_workers=min(workers, len(todo))) as pool:
             futures = {pool.submit(job, configs[i]): i for i in todo}
+            error = None
             for future in as_completed(futures):
                 i = futures[future]
-                results[i] = _store(cache_dir, configs[i], future.result(), write_json, job)
+                try:
+                    result = future.result()
+                except Exception as exc:  # keep every other finished replication; raise at the end
+                    error = error or exc
+                    continue
+                results[i] = _store(cache_dir, configs[i], result, write_json, job)
                 progress.step()
+            if error is not None:
+                raise error
     return [r for r in results if r is not None]
 
 
