@@ -36,8 +36,3 @@ def sampler(dist: Dist, rng: np.random.Generator, scale: float = 1.0) -> Sampler
         lo, hi = mean - half, mean + half
         return lambda: rng.uniform(lo, hi)
     raise ValueError(f"unknown family {dist.family!r}")  # validate() prevents this
-
-
-def distribution_mean(dist: Dist) -> float:
-    """The mean a sampler of ``dist`` has (all families are parameterised by it)."""
-    return dist.mean

@@ -57,9 +57,5 @@ class Desk:
         self.reserve = 0  # seats held back for reinforcement (off duty until called in)
         self.self_pays = False  # a caseworker who pays households herself when the officer is slow
 
-    @property
-    def total_fte(self) -> float:
-        return self.seats * self.fte
-
     def __repr__(self) -> str:
         return f"Desk({self.name}, seats={self.seats}, fte={self.fte:.3f})"
