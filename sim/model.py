@@ -104,6 +104,8 @@ class Run:
         self._groups = [g for g in TARGET_GROUPS]
         self._group_p = np.array([hh.target_groups.get(g, 0.0) for g in self._groups])
         self.next_id = 0
+        # model year -> household -> payments, for full years inside the measured window
+        self.paid_years: dict[int, dict[int, int]] = {}
 
     # --- households -----------------------------------------------------------------
     def new_household(self) -> Household:
@@ -148,9 +150,7 @@ class Run:
         hh.payments[year] = hh.payments.get(year, 0) + 1
         self.rec.payments.append((now, now - applied))
         if now >= self.warmup and year * units.YEAR >= self.warmup and (year + 1) * units.YEAR <= self.end:
-            self._paid_years.setdefault(year, {})[hh.id] = hh.payments[year]
-
-    _paid_years: dict[int, dict[int, int]]
+            self.paid_years.setdefault(year, {})[hh.id] = hh.payments[year]
 
     # --- work -----------------------------------------------------------------------
     def work(self, desk: Desk, task: str, hh: Household | None = None,
@@ -246,7 +246,6 @@ class Run:
     def execute(self) -> "Run":
         from sim.processes import arrivals, followup, reinforcement
 
-        self._paid_years = {}
         env = self.env
         for desk in self.staff.desks():
             for seat in range(desk.seats - desk.reserve):
@@ -299,9 +298,6 @@ class Run:
                 else:
                     self.overflow.append((hh, ready))
 
-    @property
-    def paid_years(self) -> dict[int, dict[int, int]]:
-        return self._paid_years
 
 
 def simulate(cfg: Config) -> "Run":

@@ -134,15 +134,20 @@ def test_refused_households_are_never_referred_or_paid():
     assert len(run.rec.exits) == decided
 
 
+def closed_households(run):
+    """(household id, its task requests, its closure request) for every household whose case was closed."""
+    for hid, reqs in requests_by_household(run).items():
+        closure = tasks_of(reqs, "closure")
+        if closure and closure[0]["done"] is not None:
+            yield hid, reqs, closure
+
+
 def test_short_needs_are_paid_and_closed_by_reception():
     """need ≤ 1 month: one reception payment, closure by reception a month later, no long-term."""
     run = det_run(**{"org.households.need_months": fixed(0.5), "org.households.return_share": 0.0})
     assert run.rec.entered["referral"] == run.rec.entered["long_term"] == 0
     closed = 0
-    for hid, reqs in requests_by_household(run).items():
-        closure = tasks_of(reqs, "closure")
-        if not closure or closure[0]["done"] is None:
-            continue
+    for hid, reqs, closure in closed_households(run):
         closed += 1
         assert closure[0]["role"] == "reception"
         assert len(tasks_of(reqs, "reception_payment")) == 1
@@ -159,10 +164,7 @@ def test_long_term_household_gets_one_payment_per_month_of_need(need):
     run = long_term_run(**{"org.households.need_months": fixed(need)})
     n_pay = months_ceil(need)
     closed = 0
-    for hid, reqs in requests_by_household(run).items():
-        closure = tasks_of(reqs, "closure")
-        if not closure or closure[0]["done"] is None:
-            continue
+    for hid, reqs, closure in closed_households(run):
         closed += 1
         assert closure[0]["role"] == "long_term"
         rec_pay = tasks_of(reqs, "reception_payment")
