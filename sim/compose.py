@@ -19,11 +19,16 @@ def load_config(overrides: list[str] | tuple[str, ...] = ()) -> Config:
     """Hydra-compose ``configs/config.yaml`` with ``overrides`` and validate it."""
     from hydra import compose, initialize_config_dir
     from hydra.core.global_hydra import GlobalHydra
+    from hydra.initialize import get_gh_backup, restore_gh_from_backup
 
     register_configs()
+    backup = get_gh_backup()  # inside a running Hydra app (an experiment's job): leave its state as it was
     GlobalHydra.instance().clear()
-    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
-        cfg = compose(config_name="config", overrides=list(overrides))
+    try:
+        with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+            cfg = compose(config_name="config", overrides=list(overrides))
+    finally:
+        restore_gh_from_backup(backup)
     obj = OmegaConf.to_object(cfg)
     assert isinstance(obj, Config)
     return validate(obj)

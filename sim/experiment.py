@@ -44,6 +44,8 @@ class ExperimentApp:
     experiment: ExperimentSpec = field(default_factory=ExperimentSpec)
     replications: Optional[int] = None
     workers: Optional[int] = None
+    shards: int = 1  # multirun (-m): Hydra jobs sharing the replications (hydra.sweeper.params.shard)
+    shard: int = 0   # this job's share: replications k with k % shards == shard
 
 
 def register() -> None:
@@ -119,18 +121,71 @@ def aggregate(results: pd.DataFrame, baseline: str) -> pd.DataFrame:
     return out.sort_values(["variant", "metric"]).reset_index(drop=True)
 
 
-def run_experiment(spec: ExperimentSpec, out_dir: Path, replications: int | None = None,
-                   workers: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame, list[dict]]:
-    """Run (or resume) every replication of every variant; write results, summary, plots, report."""
-    from sim import experiment_plots, report
-    from sim.output import atomic_write, write_csv
-    from sim.runner import run_detail, run_many
-
+def plan(spec: ExperimentSpec, replications: int | None):
+    """(replications, variant order, planned runs) after checking the experiment."""
     n = spec.replications if replications is None else replications
     check(spec, n)
     order, planned = variant_configs(spec, n)
+    return n, order, planned
+
+
+def run_experiment(spec: ExperimentSpec, out_dir: Path, replications: int | None = None,
+                   workers: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame, list[dict]]:
+    """Run (or resume) every replication of every variant; write results, summary, plots, report."""
+    from sim.runner import run_detail, run_many
+
+    n, order, planned = plan(spec, replications)
     results = run_many([c for _, _, c in planned], cache_dir=out_dir / "replications", workers=workers,
                        label=f"{spec.name}: {len(order)} variants x {n}", job=run_detail)
+    return write_outputs(spec, out_dir, n, order, planned, results)
+
+
+def run_shard(spec: ExperimentSpec, out_dir: Path, replications: int | None, shard: int, shards: int,
+              workers: int | None = None) -> dict:
+    """One Hydra job of a multirun: this shard's replications of every variant, into the shared cache."""
+    from sim import shards as sharding
+    from sim.runner import run_detail, run_many
+
+    if shards < 1:
+        raise ConfigError("shards", shards, "a whole number >= 1")
+    if not 0 <= shard < shards:
+        raise ConfigError("shard", shard, f"0 .. {shards - 1} (shards={shards})")
+    n, order, planned = plan(spec, replications)
+    sharding.write_plan(out_dir, spec, n, shards)
+    mine = sharding.select(planned, shard, shards)
+    run_many([c for _, _, c in mine], cache_dir=out_dir / "replications", workers=workers,
+             label=f"{spec.name} shard {shard}/{shards}", job=run_detail)
+    return {"shard": shard, "runs": len(mine)}
+
+
+class IncompleteSweep(RuntimeError):
+    """A multirun finished (or failed) with replications missing; the message names the jobs."""
+
+
+def finish(out_dir: Path, job_name: str = "experiment", command: str = "") -> pd.DataFrame:
+    """Aggregate a multirun's shared cache exactly like a local run; name the jobs whose work is missing."""
+    from sim import shards as sharding
+    from sim.runner import cached, run_detail
+
+    spec, n, shards = sharding.read_plan(out_dir)
+    order, planned = variant_configs(spec, n)
+    results = cached([c for _, _, c in planned], out_dir / "replications", run_detail)
+    missing = sharding.missing_by_shard(planned, results, shards)
+    if missing:
+        total = sum(len(v) for v in missing.values())
+        hint = f"\nRe-run to run only what is missing:\n  {command}" if command else ""
+        raise IncompleteSweep(f"{spec.name}: {total} of {len(planned)} replications did not finish in {out_dir}:\n"
+                              + sharding.describe_missing(missing, shards, job_name) + hint)
+    _, summary, _ = write_outputs(spec, out_dir, n, order, planned, results)
+    return summary
+
+
+def write_outputs(spec: ExperimentSpec, out_dir: Path, n: int, order: list[str], planned: list,
+                  results: list[dict]) -> tuple[pd.DataFrame, pd.DataFrame, list[dict]]:
+    """results.csv/.parquet, summary.csv, plots and report.html, each written atomically."""
+    from sim import experiment_plots, report
+    from sim.output import atomic_write, write_csv
+
     runs = [(v, k) for v, k, _ in planned]
     frame = tidy(order, runs, results)
     summary = aggregate(frame, spec.baseline)
@@ -148,14 +203,19 @@ register()
 
 
 @hydra.main(version_base="1.3", config_path="../configs", config_name="experiment_app")
-def main(cfg: DictConfig) -> None:
+def main(cfg: DictConfig) -> dict | None:
     from hydra.core.hydra_config import HydraConfig
+    from hydra.types import RunMode
 
     from sim import report
 
     app = OmegaConf.to_object(cfg)
-    out_dir = Path(HydraConfig.get().runtime.output_dir)
+    hc = HydraConfig.get()
     try:
+        if hc.mode == RunMode.MULTIRUN:  # one job of a sweep: its shard, into the sweep's folder
+            return run_shard(app.experiment, sweep_dir(hc.sweep.dir), app.replications, app.shard, app.shards,
+                             app.workers)
+        out_dir = Path(hc.runtime.output_dir)
         _, summary, _ = run_experiment(app.experiment, out_dir, app.replications, app.workers)
     except ConfigError as err:
         print(f"Configuration error: {err}", file=sys.stderr)
@@ -163,7 +223,43 @@ def main(cfg: DictConfig) -> None:
     n = app.experiment.replications if app.replications is None else app.replications
     print(report.text_summary(app.experiment, n, summary))
     print(f"\nReport: {out_dir / 'report.html'}")
+    return None
+
+
+def sweep_dir(path: str) -> Path:
+    """The multirun's folder, absolute, so a job on another node writes where the driver reads."""
+    return Path(path).expanduser().resolve()
+
+
+def cli() -> None:
+    """``python -m sim.experiment``: errors in a line or two, never a launcher's stack trace.
+
+    Hydra is asked to raise (HYDRA_FULL_ERROR) so that a failed or cancelled job of a multirun
+    reaches us: we name the job and list the replications that are missing.
+    """
+    import os
+
+    from sim import sweep_callbacks
+
+    wants_trace = os.environ.get("HYDRA_FULL_ERROR") == "1"
+    os.environ["HYDRA_FULL_ERROR"] = "1"
+    try:
+        main()
+    except ConfigError as err:
+        print(f"Configuration error: {err}", file=sys.stderr)
+        sys.exit(2)
+    except Exception as err:
+        if wants_trace:
+            raise
+        if sweep_callbacks.running():
+            print(sweep_callbacks.describe_job_error(err), file=sys.stderr)
+            sweep_callbacks.report_failure()
+            sys.exit(1)
+        if type(err).__module__.split(".")[0] in ("hydra", "omegaconf"):  # bad override, unknown group...
+            print(f"Error: {err}\nSet HYDRA_FULL_ERROR=1 for a complete stack trace.", file=sys.stderr)
+            sys.exit(1)
+        raise
 
 
 if __name__ == "__main__":
-    main()
+    cli()

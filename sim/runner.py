@@ -103,17 +103,11 @@ def run_many(configs: Iterable[Config], cache_dir: Path | None = None, workers: 
     from sim.output import write_json
 
     configs = list(configs)
-    results: list[dict | None] = [None] * len(configs)
-    todo: list[int] = []
-    for i, config in enumerate(configs):
-        path = cache_dir / f"{config_key(config)}{_suffix(job)}.json" if cache_dir else None
-        if path is not None and path.exists():
-            results[i] = json.loads(path.read_text(encoding="utf-8"))
-        else:
-            todo.append(i)
+    results = cached(configs, cache_dir, job)
+    todo = [i for i, r in enumerate(results) if r is None]
     progress = Progress(len(configs), label)
     progress.step(len(configs) - len(todo)) if len(todo) < len(configs) else None
-    workers = workers or os.cpu_count() or 1
+    workers = workers or default_workers()
     if workers == 1 or len(todo) <= 1:
         for i in todo:
             results[i] = _store(cache_dir, configs[i], job(configs[i]), write_json, job)
@@ -134,6 +128,26 @@ def run_many(configs: Iterable[Config], cache_dir: Path | None = None, workers: 
             if error is not None:
                 raise error
     return [r for r in results if r is not None]
+
+
+def cached(configs: list[Config], cache_dir: Path | None, job=run_summary) -> list[dict | None]:
+    """The cached result of each config, None where it has not run (yet)."""
+    out: list[dict | None] = []
+    for config in configs:
+        path = cache_dir / f"{config_key(config)}{_suffix(job)}.json" if cache_dir else None
+        out.append(json.loads(path.read_text(encoding="utf-8")) if path is not None and path.exists() else None)
+    return out
+
+
+def default_workers() -> int:
+    """Processes for a pool: the CPUs Slurm gave this job, else the CPUs this process may use."""
+    slurm = os.environ.get("SLURM_CPUS_PER_TASK")
+    if slurm and slurm.isdigit():
+        return int(slurm)
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def _suffix(job) -> str:
