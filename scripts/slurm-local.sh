@@ -90,6 +90,7 @@ AccountingStorageType=accounting_storage/slurmdbd
 AccountingStorageHost=$host
 JobCompType=jobcomp/none
 MinJobAge=300
+KillWait=5
 $node State=UNKNOWN
 PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 EOF
@@ -155,6 +156,14 @@ EOF
 stop() {
     [[ -f $PIDS ]] || { log "nothing to stop ($PIDS not found)"; return 0; }
     local name pid
+    # jobs first: a job step outlives slurmd, and submitit's jobs ignore SIGTERM
+    if scontrol ping >/dev/null 2>&1 && [[ -n "$(squeue -h -o %i 2>/dev/null)" ]]; then
+        squeue -h -o %i | xargs -r scancel --signal=KILL --full 2>/dev/null || true
+        squeue -h -o %i | xargs -r scancel 2>/dev/null || true
+        local start=$SECONDS
+        while [[ -n "$(squeue -h -o %i 2>/dev/null)" ]] && (( SECONDS - start < 30 )); do sleep 0.2; done
+        log "cancelled the remaining jobs"
+    fi
     # reverse order: compute node first, database last
     tac "$PIDS" | while read -r name pid; do
         if kill -0 "$pid" 2>/dev/null; then
