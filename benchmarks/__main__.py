@@ -31,6 +31,8 @@ TARGETS = {
     "hv_replication_seconds": "< 2 s (HV, 2 simulated years + warm-up)",
     "scaling": "linear: seconds per simulated year roughly constant",
     "parallel_efficiency": ">= 0.85 on 2 cores",
+    "stockholm_year_seconds": "< 60 s (org=stockholm, 14 districts, one year after a year's warm-up)",
+    "stockholm_peak_mb": "< 1024 MB",
 }
 
 
@@ -59,9 +61,9 @@ def machine() -> dict:
             "cpu_count": os.cpu_count(), "cpus_usable": usable, "cpu_model": model or platform.processor()}
 
 
-def child(overrides: list[str]) -> dict:
+def child(overrides: list[str], districts: int | None = None) -> dict:
     """One measurement in a fresh subprocess (honest peak RSS)."""
-    out = subprocess.run([sys.executable, "-m", "benchmarks._child", json.dumps({"overrides": overrides})],
+    out = subprocess.run([sys.executable, "-m", "benchmarks._child", json.dumps({"overrides": overrides, "districts": districts})],
                          cwd=ROOT, check=True, capture_output=True, text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -145,12 +147,13 @@ def overhead(repeats: int, weeks: int) -> dict:
 
 
 # --- 2. and 3. HV replication and scaling -----------------------------------------------------
-def measure(overrides: list[str], repeats: int) -> dict:
-    runs = [child(overrides) for _ in range(repeats)]
+def measure(overrides: list[str], repeats: int, districts: int | None = None) -> dict:
+    runs = [child(overrides, districts) for _ in range(repeats)]
     seconds = median(r["seconds"] for r in runs)
+    events = runs[0]["events"]
     return {"overrides": overrides, "seconds": seconds, "peak_mb": median(r["peak_mb"] for r in runs),
-            "base_mb": median(r["base_mb"] for r in runs), "events": runs[0]["events"],
-            "events_per_s": runs[0]["events"] / seconds, "samples_s": [r["seconds"] for r in runs]}
+            "base_mb": median(r["base_mb"] for r in runs), "events": events,
+            "events_per_s": events / seconds if events else None, "samples_s": [r["seconds"] for r in runs]}
 
 
 def scaling(repeats: int, years: list[int]) -> list[dict]:
@@ -158,6 +161,19 @@ def scaling(repeats: int, years: list[int]) -> list[dict]:
     for y in years:
         m = measure([HV, f"horizon_weeks={52 * y}", "warmup_weeks=0"], repeats)
         m.update(years=y, seconds_per_year=m["seconds"] / y, events_per_year=m["events"] / y)
+        rows.append(m)
+    return rows
+
+
+CITY = ["org=stockholm", "horizon_weeks=104", "warmup_weeks=52"]  # one measured year after a year's warm-up
+
+
+def district_scaling(repeats: int, counts: list[int]) -> list[dict]:
+    """The first 1, 4, 14 districts of Stockholm: time should grow with households, memory stay flat."""
+    rows = []
+    for n in counts:
+        m = measure(CITY, repeats, districts=n)
+        m.update(districts=n, seconds_per_district=m["seconds"] / n)
         rows.append(m)
     return rows
 
@@ -210,7 +226,11 @@ def table(res: dict) -> str:
     row("parallel_efficiency", f"{res['parallel_efficiency']:.0%}",
         f">= 85% ({p['replications']} reps, {p['workers']} workers: "
         f"serial {p['serial_s']:.1f} s, parallel {p['parallel_s']:.1f} s)")
-    row("stockholm_year_seconds", "n/a", "not modelled yet")
+    for d in res["district_scaling"]:
+        row(f"scaling {d['districts']} districts", f"{d['seconds']:.1f} s",
+            f"{d['seconds_per_district']:.2f} s/district, {d['peak_mb']:.0f} MB")
+    row("stockholm_year_seconds", f"{res['stockholm_year_seconds']:.1f} s", "< 60 s (14 districts, 1 y + 1 y warm-up)")
+    row("stockholm_peak_mb", f"{res['stockholm_peak_mb']:.0f} MB", "< 1024 MB")
     return "\n".join(lines)
 
 
@@ -229,22 +249,25 @@ def main(argv: list[str] | None = None) -> dict:
     def stage(name):
         print(f"[{time.perf_counter() - started:5.1f}s] {name}", file=sys.stderr, flush=True)
 
-    stage("1/4 overhead vs bare SimPy")
+    stage("1/5 overhead vs bare SimPy")
     res["overhead"] = overhead(repeats, weeks=52)
     res["overhead_ratio_vs_simpy"] = res["overhead"]["overhead_ratio_vs_simpy"]
-    stage("2/4 HV replication (subprocess)")
+    stage("2/5 HV replication (subprocess)")
     hv = measure([HV, "horizon_weeks=156", "warmup_weeks=52"], repeats)
     res["hv_replication"] = hv
     res["hv_replication_seconds"] = hv["seconds"]
     res["hv_replication_peak_mb"] = hv["peak_mb"]
-    stage("3/4 scaling (subprocess per run)")
+    stage("3/5 scaling (subprocess per run)")
     res["scaling"] = scaling(repeats, [1, 2, 4] if args.quick else [1, 2, 4, 8])
-    stage("4/4 parallel efficiency")
+    stage("4/5 city scale: 1, 4, 14 districts of org=stockholm (subprocess)")
+    res["district_scaling"] = district_scaling(1 if args.quick else repeats, [1, 4, 14])
+    city = res["district_scaling"][-1]
+    res["stockholm_year_seconds"] = city["seconds"]
+    res["stockholm_peak_mb"] = city["peak_mb"]
+    stage("5/5 parallel efficiency")
     res["parallel"] = (parallel(repeats, 4, weeks=104, warmup=26) if args.quick
                        else parallel(repeats, 4, weeks=156, warmup=52))
     res["parallel_efficiency"] = res["parallel"]["parallel_efficiency"]
-    res["stockholm_year_seconds"] = None
-    res["stockholm_note"] = "Stockholm city scale (all districts) is not modelled yet; figure left empty."
     res["wall_seconds"] = time.perf_counter() - started
     write_json(args.out, res)
     print(table(res))

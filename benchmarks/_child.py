@@ -32,12 +32,16 @@ def main(spec: dict) -> dict:
     from sim.model import simulate
 
     cfg = load_config(spec["overrides"])
+    if spec.get("districts"):  # the first N districts of a city (scaling with households)
+        from dataclasses import replace
+
+        cfg = replace(cfg, org=replace(cfg.org, districts=cfg.org.districts[:spec["districts"]]))
     base = _maxrss_mb()
     t0 = time.perf_counter()
     run = simulate(cfg)
     seconds = time.perf_counter() - t0
-    return {"seconds": seconds, "events": events_processed(run.env),
-            "peak_mb": _maxrss_mb(), "base_mb": base}
+    events = events_processed(run.env) if hasattr(run, "env") else None  # a city keeps no environment
+    return {"seconds": seconds, "events": events, "peak_mb": _maxrss_mb(), "base_mb": base}
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""``python -m sim org=<name> seed=<n>``: one replication of one district.
+"""``python -m sim org=<name> seed=<n>``: one replication of one district (or a city of districts).
 
 Thin Hydra edge: compose the config, turn it into validated dataclasses, run, write files.
 A bad value ends with a one-line message naming the key and exit code 2, not a traceback.
@@ -38,6 +38,10 @@ def run_one(config: Config, out_dir: Path, title: str | None = None) -> dict:
     if config.org.kind == "mmc":  # the validation reduction: a summary, nothing to plot
         write_json(out_dir / "summary.json", summary)
         return summary
+    if config.org.kind == "city":  # city totals, and one row per district
+        write_json(out_dir / "summary.json", summary)
+        write_csv(out_dir / "districts.csv", run.districts_frame())
+        return summary
     weekly = metrics.weekly_frame(run)
     write_json(out_dir / "summary.json", summary)
     write_csv(out_dir / "weekly.csv", weekly)
@@ -63,8 +67,14 @@ def main(cfg: DictConfig) -> None:
     out_dir = Path(HydraConfig.get().runtime.output_dir)
     started = time.perf_counter()
     summary = run_one(config, out_dir)
-    print(headline_table(summary) if config.org.kind == "district" else
-          "\n".join(f"  {k:<20} {v}" for k, v in summary.items()))
+    if config.org.kind == "mmc":
+        print("\n".join(f"  {k:<20} {v}" for k, v in summary.items()))
+    else:
+        print(headline_table(summary))
+    if config.org.kind == "city":
+        import pandas as pd
+
+        print(pd.read_csv(out_dir / "districts.csv").round(2).to_string(index=False))
     print(f"  ({time.perf_counter() - started:.1f} s; results in {out_dir})")
 
 

@@ -83,6 +83,15 @@ class Households:
 
 
 @dataclass
+class CityDistrict:
+    """One district of a city (``org.kind: city``): a district file it is modelled on, scaled."""
+
+    name: str = ""
+    org: str = ""  # a district in configs/org/ (farsta, sodermalm, hasselby_vallingby)
+    scale: float = 1.0  # arrivals and every staff FTE of that district x scale
+
+
+@dataclass
 class Org:
     """A district: staffing and caseload figures (each value cited in its YAML file)."""
 
@@ -103,6 +112,8 @@ class Org:
     # (Hässelby-Vällingby); caseworker_owns: the caseworker approves, the officer only pays (Farsta)
     payment_pairing: str = "caseworker_owns"
     households: Households = field(default_factory=Households)
+    # kind "city" only: the districts, simulated one after the other in one replication (sim/city.py)
+    districts: list[CityDistrict] = field(default_factory=list)
 
 
 @dataclass
@@ -372,7 +383,13 @@ def _validate_variant(v: Variant) -> None:
 def validate(cfg: Config) -> Config:
     """Check everything a schema cannot; return the config unchanged or raise ConfigError."""
     org, proc, tu = cfg.org, cfg.process, cfg.timeuse
-    _choice("org.kind", org.kind, ("district", "mmc"))
+    _choice("org.kind", org.kind, ("district", "mmc", "city"))
+    if org.kind == "city":
+        from sim.city import validate_city
+
+        validate_city(cfg)
+    elif org.districts:
+        raise ConfigError("org.districts", [d.name for d in org.districts], "only an org with kind: city has districts")
     if org.kind == "mmc":
         if not isinstance(org.servers, int) or org.servers < 1:
             raise ConfigError("org.servers", org.servers, "must be a whole number >= 1")

@@ -41,7 +41,7 @@ def weekly_frame(run: "Run") -> pd.DataFrame:
 
 def summary(run: "Run") -> dict[str, float]:
     """One flat dict: the contract of ``summary.json``."""
-    if run.cfg.org.kind == "mmc":
+    if run.cfg.org.kind in ("mmc", "city"):
         return run.summary()
     rec, w0 = run.rec, run.warmup
     weekly = weekly_frame(run)
@@ -101,6 +101,8 @@ def summary(run: "Run") -> dict[str, float]:
         **caseworker_hours(run),
         "cost_sek_per_year": cost_per_year(run),
     })
+    for role in run.staff.by_role:  # contracted FTE: a city weights its districts' means by these
+        out[f"fte.{role}"] = run.staff.fte(role)
     for role, row in run.ledger.shares(run.staff.seats_by_role()).items():
         for activity, share in row.items():
             out[f"time_share.{role}.{activity}"] = share

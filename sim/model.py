@@ -301,11 +301,15 @@ class Run:
 
 
 def simulate(cfg: Config) -> "Run":
-    """Run one replication of a validated config (the M/M/c reduction when ``org.kind`` is mmc)."""
+    """Run one replication of a validated config (``org.kind``: a district, a city, or the M/M/c reduction)."""
     if cfg.org.kind == "mmc":
         from sim.mmc import MMCRun
 
         return MMCRun(cfg).execute()
+    if cfg.org.kind == "city":
+        from sim.city import CityRun
+
+        return CityRun(cfg).execute()
     return Run(cfg).execute()
 
 
