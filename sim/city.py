@@ -88,7 +88,7 @@ def validate_city(cfg: Config) -> None:
                               "or its scale (org.districts)")
     names = [d.name for d in org.districts]
     for i, d in enumerate(org.districts):
-        if not d.name or names.count(d.name) > 1:
+        if not d.name or d.name in names[:i]:
             raise ConfigError(f"org.districts[{i}].name", d.name, "a name of its own, unique in the city")
         if d.org not in DISTRICT_ORGS:
             raise ConfigError(f"org.districts[{i}].org", d.org, f"allowed: {', '.join(DISTRICT_ORGS)}")
