@@ -22,8 +22,10 @@ from sim.model import Run
 
 REPO = Path(__file__).resolve().parent.parent
 CONFIGS = REPO / "configs"
-# The districts (the M/M/c reduction, org=mmc, has its own tests in test_mmc.py).
-ORGS = tuple(sorted(p.stem for p in (CONFIGS / "org").glob("*.yaml") if p.stem != "mmc"))
+# The districts (the M/M/c reduction, org=mmc, and the city, org=stockholm, have tests of their own:
+# test_mmc.py, test_city.py).
+ORGS = tuple(sorted(p.stem for p in (CONFIGS / "org").glob("*.yaml")
+                    if OmegaConf.load(p).get("kind", "district") == "district"))
 STAGES = ("reception", "referral", "long_term", "dormant")
 
 # Mechanics tests use a short horizon: 20 measured weeks after 10 weeks of warm-up.
