@@ -59,6 +59,7 @@ class Run:
         self.end = cfg.horizon_weeks * units.WEEK
         self.ledger = TimeLedger(self.warmup, self.end)
         self.rec = Recorder(cfg.event_log)
+        self.event_log = cfg.event_log
         self.policy = resolve(cfg)
         self.staff = Staff(self.env, cfg, self.policy)
         order = list(cfg.process.priorities)
@@ -154,16 +155,21 @@ class Run:
 
     # --- work -----------------------------------------------------------------------
     def work(self, desk: Desk, task: str, hh: Household | None = None,
-             hours: float | None = None, deadline: float | None = None) -> Generator:
+             hours: float | None = None, deadline: float | None = None, act_at_deadline: bool = True) -> Generator:
         """Queue at ``desk`` with the task's priority, then hold it for the task's duration.
 
-        Returns the start time, or ``None`` if ``deadline`` passed before the task could
-        start (the request is then withdrawn: the task was squeezed out).
+        Returns the start time, or ``None`` if ``deadline`` passed before the task could start:
+        the task was squeezed out. With ``act_at_deadline`` the caller learns it *at* the deadline
+        (someone acts then: the caseworker who pays herself); without, the request stays in the
+        queue and is dropped, taking no time, when its turn comes — for tasks whose lateness is
+        only recorded (monthly follow-ups), which saves a timer event per task.
         """
         env = self.env
         with desk.resource.request(priority=self.priority[task]) as req:
-            if deadline is None:
+            if deadline is None or not act_at_deadline:
                 yield req
+                if deadline is not None and env.now > deadline:
+                    return None
             else:
                 timer = env.timeout(max(0.0, deadline - env.now))
                 yield req | timer
@@ -176,7 +182,7 @@ class Run:
                     hours *= self.speed
             yield env.timeout(hours)
             self.ledger.book(desk.role, ACTIVITY_OF[task], start, start + hours)
-            if hh is not None:
+            if hh is not None and self.event_log:
                 self.rec.event(hh.id, task, desk.role, desk.name, start, start + hours)
             return start
 

@@ -20,7 +20,7 @@ class Recorder:
         self.acute_decisions: list[tuple[float, float]] = []  # (decision time, hours since arrival)
         self.reception_decisions: list[tuple[float, float]] = []  # (decision, hours since first visit)
         self.payments: list[tuple[float, float]] = []  # (paid at, hours since application)
-        self.followups: list[tuple[float, float | None]] = []  # (due, started, None if squeezed out)
+        self.followups: list[list] = []  # [due, started or None if squeezed out (or still queued)]
         self.referral_waits: list[tuple[float, float]] = []  # (assigned, hours since decision)
         self.weekly: list[dict[str, float]] = []
         self.events: list[tuple] | None = [] if event_log else None

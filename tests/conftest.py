@@ -145,11 +145,12 @@ class ProbeRun(Run):
         self.attributes[hh.id] = household_attributes(hh)
         return hh
 
-    def work(self, desk, task, hh=None, hours=None, deadline=None):
+    def work(self, desk, task, hh=None, hours=None, deadline=None, act_at_deadline=True):
         req = {"task": task, "hh": None if hh is None else hh.id, "desk": desk.name, "role": desk.role,
                "requested": self.env.now, "deadline": deadline, "start": None, "done": None}
         self.requests.append(req)
-        start = yield from super().work(desk, task, hh, hours=hours, deadline=deadline)
+        start = yield from super().work(desk, task, hh, hours=hours, deadline=deadline,
+                                        act_at_deadline=act_at_deadline)
         req["start"] = start
         req["done"] = self.env.now
         return start

@@ -293,6 +293,22 @@ def test_appeals_still_get_done_under_load(normal_and_squeezed):
     assert squeezed_out > 0.5  # while follow-ups are squeezed out
 
 
+def test_a_squeezed_followup_is_counted_as_due_even_if_still_queued_and_never_starts_late(normal_and_squeezed):
+    """Follow-ups wait without a timer (sim.model.Run.work, act_at_deadline=False): one still in the
+    queue when the run ends must count as due and not done, and one whose turn comes after its
+    month must be dropped, not worked late."""
+    normal, squeezed = normal_and_squeezed
+    window = [r for r in squeezed.requests if r["task"] in FOLLOWUP_TASKS
+              and r["requested"] >= squeezed.warmup and r["requested"] + units.MONTH <= squeezed.end]
+    still_queued = [r for r in window if r["done"] is None]
+    assert len(still_queued) > 10  # the squeeze leaves some in the queue at the end
+    assert metrics.summary(squeezed)["followups_due"] == len(window)
+    for run in (normal, squeezed):
+        fups = [r for r in run.requests if r["task"] in FOLLOWUP_TASKS]
+        assert all(r["start"] is None or r["start"] <= r["requested"] + units.MONTH for r in fups)
+    assert any(r["start"] is not None for r in normal.requests if r["task"] in FOLLOWUP_TASKS)
+
+
 def test_priorities_decide_what_gets_squeezed():
     """Moving follow-up to the front of process.priorities protects it under the same load."""
     order = ["followup", "plan_rewrite"] + [t for t in TASKS if t not in ("followup", "plan_rewrite")]

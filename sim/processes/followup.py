@@ -102,8 +102,9 @@ def monthly_followup(run: "Run", hh: Household, rewrite: bool) -> Generator:
         task = "followup_meeting"
     else:
         task = "followup"
-    started = yield from run.work(hh.caseworker, task, hh, deadline=due + units.MONTH)
-    run.rec.followups.append((due, started))
+    record = [due, None]  # recorded when due: one still queued when the run ends counts as not done
+    run.rec.followups.append(record)
+    record[1] = yield from run.work(hh.caseworker, task, hh, deadline=due + units.MONTH, act_at_deadline=False)
 
 
 def caseload_review(run: "Run", desk) -> Generator:
