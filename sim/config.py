@@ -9,7 +9,7 @@ naming the key, the bad value and what is allowed. Nothing here imports SimPy.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from sim import timeuse
@@ -114,6 +114,12 @@ class Org:
     households: Households = field(default_factory=Households)
     # kind "city" only: the districts, simulated one after the other in one replication (sim/city.py)
     districts: list[CityDistrict] = field(default_factory=list)
+    # A municipality's own time-use survey (python -m sim.calibrate): activity -> share of the week, %.
+    # Empty: the Ramböll column timeuse.column (002).
+    time_use: dict[str, float] = field(default_factory=dict)
+    # Task durations fitted to the municipality's own records: a Process duration name -> Dist,
+    # replacing process.<name> for this district.
+    durations: dict[str, Dist] = field(default_factory=dict)
 
 
 @dataclass
@@ -442,10 +448,21 @@ def validate(cfg: Config) -> Config:
 
     if tu.column not in timeuse.COLUMNS:
         raise ConfigError("timeuse.column", tu.column, f"allowed: {', '.join(timeuse.COLUMNS)}")
+    for activity, share in org.time_use.items():
+        if activity not in timeuse.ACTIVITIES:
+            raise ConfigError(f"org.time_use.{activity}", share, f"activities: {', '.join(timeuse.ACTIVITIES)}")
+        _non_negative(f"org.time_use.{activity}", share)
+    if org.time_use and not 95.0 <= sum(org.time_use.values()) <= 105.0:
+        raise ConfigError("org.time_use", round(sum(org.time_use.values()), 2), "shares (%) must add up to 100 (±5)")
+    for name, dist in org.durations.items():
+        if not isinstance(getattr(Process(), name, None), Dist):
+            durations = [f.name for f in fields(Process) if isinstance(getattr(Process(), f.name), Dist)]
+            raise ConfigError(f"org.durations.{name}", name, f"durations: {', '.join(durations)}")
+        _dist(f"org.durations.{name}", dist)
     for activity in tu.overhead:
         if activity not in timeuse.ACTIVITIES:
             raise ConfigError("timeuse.overhead", activity, f"allowed: {', '.join(timeuse.ACTIVITIES)}")
-    if sum(timeuse.overhead_shares(tu.column, tu.overhead).values()) >= 1.0:
+    if sum(timeuse.overhead_shares(timeuse.table_for(cfg), tu.overhead).values()) >= 1.0:
         raise ConfigError("timeuse.overhead", list(tu.overhead), "overhead takes 100 % of the week; no time left for cases")
     for name in ("payment_officer_overhead", "cash_office_overhead", "deputy_manager_overhead"):
         value = getattr(tu, name)

@@ -82,7 +82,7 @@ class Run:
         self.reinforcement_hours = 0.0  # reinforcement seat-hours on duty inside the window
         proc = cfg.process
         self.duration = {
-            task: sampler(getattr(proc, name), self.streams[f"duration.{task}"])
+            task: sampler(cfg.org.durations.get(name, getattr(proc, name)), self.streams[f"duration.{task}"])
             for task, name in [
                 ("pre_assessment", "pre_assessment"), ("acute", "acute_decision"),
                 ("home_visit", "home_visit"), ("first_visit", "first_visit"), ("decision", "analysis"),

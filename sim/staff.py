@@ -51,7 +51,7 @@ class Staff:
 
     def __init__(self, env: simpy.Environment, cfg: Config, policy: Policy):
         org, tu = cfg.org, cfg.timeuse
-        caseworker_oh = timeuse.overhead_shares(tu.column, tu.overhead)
+        caseworker_oh = timeuse.overhead_shares(timeuse.table_for(cfg), tu.overhead)
         shares = org.households.target_groups
         self.by_role: dict[str, list[Desk]] = {}
 

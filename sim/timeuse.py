@@ -55,11 +55,15 @@ ROLE_ACTIVITIES = {
 CASEWORKER_ACTIVITIES = ACTIVITIES + VARIANT_ACTIVITIES
 
 
-def overhead_shares(column: str, overhead: list[str] | tuple[str, ...]) -> dict[str, float]:
-    """Share (0–1) of every paid hour spent on each overhead activity, normalised to the column sum."""
-    table = RAMBOLL_TABLE[column]
+def table_for(cfg) -> dict[str, float]:
+    """The time-use shares (%) a run uses: the district's own survey, else the Ramböll column."""
+    return cfg.org.time_use or RAMBOLL_TABLE[cfg.timeuse.column]
+
+
+def overhead_shares(table: dict[str, float], overhead: list[str] | tuple[str, ...]) -> dict[str, float]:
+    """Share (0–1) of every paid hour spent on each overhead activity, normalised to the table's sum."""
     total = sum(table.values())
-    return {activity: table[activity] / total for activity in overhead}
+    return {activity: table.get(activity, 0.0) / total for activity in overhead}
 
 
 class TimeLedger:

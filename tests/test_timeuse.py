@@ -85,7 +85,7 @@ def test_shares_are_hours_over_paid_hours(run):
 
 def test_caseworker_overhead_matches_the_ramboll_column(run):
     s = metrics.summary(run)
-    configured = timeuse.overhead_shares(run.cfg.timeuse.column, run.cfg.timeuse.overhead)
+    configured = timeuse.overhead_shares(timeuse.table_for(run.cfg), run.cfg.timeuse.overhead)
     roles = [r for r in run.staff.by_role if r in CASEWORKER_ROLES]
     assert "long_term" in roles and len(roles) >= 2
     for role in roles:
@@ -112,8 +112,8 @@ def test_timeuse_column_changes_the_overhead_shares(column):
     base = run_config(short_config("farsta", seed=31))
     other = run_config(short_config("farsta", seed=31, timeuse__column=column))
     s_base, s_other = metrics.summary(base), metrics.summary(other)
-    adults = timeuse.overhead_shares("adults", base.cfg.timeuse.overhead)
-    new = timeuse.overhead_shares(column, base.cfg.timeuse.overhead)
+    adults = timeuse.overhead_shares(timeuse.RAMBOLL_TABLE["adults"], base.cfg.timeuse.overhead)
+    new = timeuse.overhead_shares(timeuse.RAMBOLL_TABLE[column], base.cfg.timeuse.overhead)
     for activity in ("group_meeting", "consultation", "mail", "other"):
         assert new[activity] != adults[activity]
         lo, hi = overhead_bounds(other, "long_term", new[activity])
@@ -127,7 +127,7 @@ def test_overhead_list_selects_the_activities():
     row = shares_of(metrics.summary(run), "long_term")
     for activity in ("consultation", "other"):
         assert row.get(activity, 0.0) == 0.0  # not booked: the key may be listed with 0
-    configured = timeuse.overhead_shares("adults", ["group_meeting", "mail"])
+    configured = timeuse.overhead_shares(timeuse.RAMBOLL_TABLE["adults"], ["group_meeting", "mail"])
     for activity, share in configured.items():
         lo, hi = overhead_bounds(run, "long_term", share)
         assert lo <= row[activity] <= hi
@@ -148,7 +148,7 @@ def test_task_hours_in_the_ledger_match_the_tasks_done(run):
 def test_overhead_share_bound_is_not_vacuous():
     """The derived tolerance is a few per cent of the share, not a blanket [0, 1]."""
     run = run_config(short_config("farsta", seed=31))
-    share = timeuse.overhead_shares("adults", ["group_meeting"])["group_meeting"]
+    share = timeuse.overhead_shares(timeuse.RAMBOLL_TABLE["adults"], ["group_meeting"])["group_meeting"]
     lo, hi = overhead_bounds(run, "long_term", share)
     assert 0.95 * share < lo < share < hi < 1.05 * share
 
@@ -201,7 +201,7 @@ def test_ledger_shares_exclude_off_duty_and_fill_with_idle():
 
 def test_overhead_shares_normalise_the_column():
     for column in timeuse.COLUMNS:
-        everything = timeuse.overhead_shares(column, timeuse.ACTIVITIES)
+        everything = timeuse.overhead_shares(timeuse.RAMBOLL_TABLE[column], timeuse.ACTIVITIES)
         assert sum(everything.values()) == pytest.approx(1.0)
         table = timeuse.RAMBOLL_TABLE[column]
         assert everything["group_meeting"] == pytest.approx(table["group_meeting"] / sum(table.values()))
@@ -213,6 +213,6 @@ def test_overhead_holds_under_heavy_load():
     row = shares_of(metrics.summary(run), "long_term")
     assert row["idle"] < 0.05  # really swamped
     for activity in ("group_meeting", "consultation", "mail", "other"):
-        share = timeuse.overhead_shares("adults", [activity])[activity]
+        share = timeuse.overhead_shares(timeuse.RAMBOLL_TABLE["adults"], [activity])[activity]
         lo, hi = overhead_bounds(run, "long_term", share)
         assert lo <= row[activity] <= hi, activity
