@@ -24,7 +24,8 @@ from sim.config import Config
 
 # Modules that only present results: changing them does not invalidate cached replications.
 PRESENTATION = {"plots.py", "experiment_plots.py", "report.py", "kpis.py", "calibration.py", "experiment.py",
-                "__main__.py", "output.py", "compose.py", "warmup.py", "sequential.py"}
+                "__main__.py", "output.py", "compose.py", "warmup.py", "sequential.py", "sensitivity.py",
+                "calibrate.py", "shards.py", "sweep_callbacks.py"}
 
 
 @functools.cache
