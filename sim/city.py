@@ -44,10 +44,9 @@ HEADLINE = ("first_visit_wait_weeks", "caseload_per_caseworker", "households_in_
 
 def load_district(name: str) -> Org:
     """``configs/org/<name>.yaml`` on the schema, as Hydra would compose it under ``org``."""
-    from omegaconf import OmegaConf
+    from sim.compose import load_org_file
 
-    merged = OmegaConf.merge(OmegaConf.structured(Org), OmegaConf.load(ORG_DIR / f"{name}.yaml"))
-    return OmegaConf.to_object(merged)
+    return load_org_file(ORG_DIR / f"{name}.yaml")
 
 
 def scaled(org: Org, scale: float, name: str) -> Org:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from omegaconf import OmegaConf
 
-from sim.config import Config, register_configs, validate
+from sim.config import Config, Org, register_configs, validate
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
 
@@ -32,3 +32,9 @@ def load_config(overrides: list[str] | tuple[str, ...] = ()) -> Config:
     obj = OmegaConf.to_object(cfg)
     assert isinstance(obj, Config)
     return validate(obj)
+
+
+def load_org_file(path: Path | str) -> Org:
+    """One org YAML (e.g. written by ``python -m sim.calibrate``) on the schema, as Hydra puts it under ``org``."""
+    merged = OmegaConf.merge(OmegaConf.structured(Org), OmegaConf.load(Path(path)))
+    return OmegaConf.to_object(merged)

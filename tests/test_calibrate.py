@@ -10,11 +10,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from omegaconf import OmegaConf
 
 from sim.calibrate import InputError, calibrate, fit_durations
 from sim.city import load_district
-from sim.config import Config, Org, validate
+from sim.config import Config, validate
 from sim.metrics import summary
 from sim.model import Run
 from sim.timeuse import RAMBOLL_TABLE
@@ -30,7 +29,9 @@ def generate(tmp_path: Path, staffing: Path, name: str = "mine", **kw):
 
 
 def load_org(path: Path) -> Org:
-    return OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(Org), OmegaConf.load(path)))
+    from sim.compose import load_org_file
+
+    return load_org_file(path)
 
 
 def write(path: Path, text: str) -> Path:
