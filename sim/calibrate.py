@@ -1,6 +1,7 @@
 """``python -m sim.calibrate``: a municipality's own data → ``configs/org/<name>.yaml``.
 
     python -m sim.calibrate --staffing staff.csv --time-use survey.csv [--durations tasks.csv] --name NAME
+    python -m sim.calibrate --like hasselby_vallingby --time-use survey.csv --name NAME   # only a survey
 
 Inputs (CSV, UTF-8, a header row; examples in ``examples/own_data/``):
 
@@ -34,6 +35,8 @@ from sim.config import TARGET_GROUPS, Config, ConfigError, Dist, Org, Process, v
 from sim.timeuse import ACTIVITIES
 
 ORG_DIR = Path(__file__).resolve().parent.parent / "configs" / "org"
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "own_data"
+LIKE = ("farsta", "sodermalm", "hasselby_vallingby")
 SHARE_TOLERANCE = 2.0  # percentage points a respondent's shares may miss 100 by (rounding)
 MIN_DURATIONS = 10
 # Keys a staffing sheet must give: the rest have defaults that mean something (see sim/config.py).
@@ -377,15 +380,19 @@ def fit_table(fits: list[DurationFit]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m sim.calibrate", description=__doc__.splitlines()[0])
-    parser.add_argument("--staffing", type=Path, required=True, help="CSV: key,value,source")
+    staffing = parser.add_mutually_exclusive_group(required=True)
+    staffing.add_argument("--staffing", type=Path, help="CSV: key,value,source")
+    staffing.add_argument("--like", choices=LIKE, help="start from a studied district's staffing sheet "
+                          "(examples/own_data/<district>_staffing.csv) and change only the time use / durations")
     parser.add_argument("--time-use", type=Path, help="CSV: respondent,activity,hours|share")
     parser.add_argument("--durations", type=Path, help="CSV: task,hours (raw durations to fit)")
     parser.add_argument("--name", required=True, help="the new org: configs/org/<name>.yaml, run with org=<name>")
     parser.add_argument("--out-dir", type=Path, default=ORG_DIR, help="where to write (default: configs/org)")
     parser.add_argument("--force", action="store_true", help="overwrite an existing file")
     args = parser.parse_args(argv)
+    sheet = args.staffing or EXAMPLES / f"{args.like}_staffing.csv"
     try:
-        target, _, fits = calibrate(args.staffing, args.name, args.time_use, args.durations, args.out_dir, args.force)
+        target, _, fits = calibrate(sheet, args.name, args.time_use, args.durations, args.out_dir, args.force)
     except (InputError, ConfigError) as err:
         print(f"Input error: {err}", file=sys.stderr)
         return 2

@@ -193,3 +193,32 @@ def test_too_few_durations_or_a_zero_duration_are_rejected(tmp_path):
     with pytest.raises(InputError) as err:
         generate(tmp_path, STAFFING, durations=zero)
     assert (err.value.row, err.value.column) == (14, "hours")
+
+
+# --- the newcomer's path: a time-use CSV of their own, to a report ------------------------------
+
+def test_a_time_use_csv_alone_becomes_a_report_for_the_municipality(tmp_path):
+    """README path: calibrate --like <studied district> --time-use mine.csv, then the default experiment."""
+    name = "newcomer_test_town"
+    target = REPO / "configs" / "org" / f"{name}.yaml"
+    survey = write(tmp_path / "mine.csv", "respondent,activity,hours\n" + "".join(
+        f"{who},{activity},{hours}\n" for who in ("a", "b") for activity, hours in
+        [("investigation_decision", 10), ("client_meetings", 9), ("phone", 4), ("journal", 6), ("mail", 3),
+         ("group_meeting", 3), ("followup", 2), ("on_call", 2), ("other", 1)]))
+    try:
+        made = subprocess.run([sys.executable, "-m", "sim.calibrate", "--like", "hasselby_vallingby", "--time-use",
+                               str(survey), "--name", name], cwd=REPO, capture_output=True, text=True, timeout=120)
+        assert made.returncode == 0, made.stderr
+        out = tmp_path / "report"
+        ran = subprocess.run([sys.executable, "-m", "sim.experiment", "experiment=default", f"experiment.org={name}",
+                              "replications=2", "experiment.horizon_weeks=20", "experiment.warmup_weeks=5",
+                              f"hydra.run.dir={out}"], cwd=REPO, capture_output=True, text=True, timeout=600)
+        assert ran.returncode == 0, ran.stderr
+    finally:
+        target.unlink(missing_ok=True)
+    import pandas as pd
+
+    summary = pd.read_csv(out / "summary.csv")
+    assert set(summary["variant"]) == {"as_is", "broad", "broad_2_admins"}
+    assert name in ran.stdout  # the report's text summary names the municipality's org
+    assert name in (out / "report.html").read_text(encoding="utf-8")
