@@ -46,7 +46,9 @@ def run_one(config: Config, out_dir: Path, title: str | None = None) -> dict:
     write_json(out_dir / "summary.json", summary)
     write_csv(out_dir / "weekly.csv", weekly)
     if config.event_log:
-        write_csv(out_dir / "events.csv", metrics.events_frame(run))
+        from sim import eventlog
+
+        eventlog.write(run, out_dir)
     title = title or config.org.name
     plots.first_visit_wait(weekly, config.warmup_weeks, title, out_dir / "first_visit_wait.png")
     plots.time_use(run.ledger.shares(run.staff.seats_by_role()), title, out_dir / "time_use.png")

@@ -138,9 +138,3 @@ def cost_per_year(run: "Run") -> float:
     total = sum(staff.fte(role) * rate.get(role, c.caseworker) for role in staff.by_role)
     reinforcement_fte = run.reinforcement_hours / (run.end - run.warmup)
     return total + reinforcement_fte * c.caseworker * c.reinforcement_premium
-
-
-def events_frame(run: "Run") -> pd.DataFrame:
-    from sim.recorder import EVENT_COLUMNS
-
-    return pd.DataFrame(run.rec.events or [], columns=list(EVENT_COLUMNS))
