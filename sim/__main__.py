@@ -45,6 +45,7 @@ def run_one(config: Config, out_dir: Path, title: str | None = None) -> dict:
     weekly = metrics.weekly_frame(run)
     write_json(out_dir / "summary.json", summary)
     write_csv(out_dir / "weekly.csv", weekly)
+    write_csv(out_dir / "staff.csv", metrics.staff_frame(run))
     if config.event_log:
         from sim import eventlog
 

@@ -276,12 +276,40 @@ class Costs:
 
 
 @dataclass
+class Absence:
+    """Spells of absence of one long-term caseworker (sick leave, parental leave)."""
+
+    spells_per_year: float = 0.0  # per person; 0: none (the default keeps calibration as it is)
+    length_weeks: Dist = field(default_factory=lambda: Dist("exponential", 1.0, 1.0))
+    substitute_share: float = 0.0  # share of spells covered by a substitute (vikarie): the desk keeps working
+
+
+@dataclass
+class Workforce:
+    """People, not FTEs: absences, turnover and new staff among long-term caseworkers (issue 7).
+
+    Off by default. 004 Farsta: "fem heltidsanställda socialsekreterare barnlediga" in the autumn,
+    covered by young substitutes; turnover "hög", many leave "efter ett par år" (004, summary);
+    001 point 2: introduction programme and mentoring for new staff.
+    """
+
+    sick_leave: Absence = field(default_factory=Absence)
+    parental_leave: Absence = field(default_factory=lambda: Absence(0.0, Dist("exponential", 26.0, 1.0), 0.0))
+    leavers_per_year: float = 0.0  # per long-term caseworker FTE; 0: nobody leaves
+    recruitment_weeks: float = 12.0  # assumption: the post stays vacant this long
+    initial_speed: float = 0.6  # assumption: a new caseworker's speed on day one (tasks take 1/0.6 as long)
+    learning_weeks: float = 26.0  # assumption: speed rises linearly to 1 over this time
+    mentor_hours_per_week: float = 0.0  # an experienced colleague's introduction time while the newcomer learns
+
+
+@dataclass
 class Config:
     org: Org = field(default_factory=Org)
     process: Process = field(default_factory=Process)
     timeuse: TimeUse = field(default_factory=TimeUse)
     variant: Variant = field(default_factory=Variant)
     costs: Costs = field(default_factory=Costs)
+    workforce: Workforce = field(default_factory=Workforce)
     seed: int = 0
     horizon_weeks: float = 260.0  # total simulated time, warm-up included
     warmup_weeks: float = 156.0
@@ -471,6 +499,18 @@ def validate(cfg: Config) -> Config:
             raise ConfigError(f"timeuse.{name}", value, "must be below 1 (100 % overhead leaves no case time)")
 
     _validate_variant(cfg.variant)
+    wf = cfg.workforce
+    for kind in ("sick_leave", "parental_leave"):
+        spell = getattr(wf, kind)
+        _non_negative(f"workforce.{kind}.spells_per_year", spell.spells_per_year)
+        _dist(f"workforce.{kind}.length_weeks", spell.length_weeks)
+        _share(f"workforce.{kind}.substitute_share", spell.substitute_share)
+    _non_negative("workforce.leavers_per_year", wf.leavers_per_year)
+    _non_negative("workforce.recruitment_weeks", wf.recruitment_weeks)
+    _non_negative("workforce.mentor_hours_per_week", wf.mentor_hours_per_week)
+    _positive("workforce.learning_weeks", wf.learning_weeks)
+    if not (isinstance(wf.initial_speed, (int, float)) and 0 < wf.initial_speed <= 1):
+        raise ConfigError("workforce.initial_speed", wf.initial_speed, "a share of full speed in (0, 1]")
     for name, value in vars(cfg.costs).items():
         _non_negative(f"costs.{name}", value)
     if not isinstance(cfg.seed, int) or cfg.seed < 0:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -42,7 +43,7 @@ class Desk:
     """
 
     __slots__ = ("name", "role", "seats", "fte", "groups", "resource", "caseload", "overhead", "reserve",
-                 "self_pays")
+                 "self_pays", "away", "hired", "busy")
 
     def __init__(self, env: simpy.Environment, name: str, role: str, seats: int, fte: float,
                  groups: tuple[str, ...], overhead: dict[str, float]):
@@ -56,6 +57,9 @@ class Desk:
         self.overhead = overhead  # activity -> share of paid time
         self.reserve = 0  # seats held back for reinforcement (off duty until called in)
         self.self_pays = False  # a caseworker who pays households herself when the officer is slow
+        self.away = ""  # "sick_leave", "parental_leave" or "vacant" while nobody works at the desk
+        self.hired = -math.inf  # when the person at the desk started (a newcomer learns: sim/processes/workforce.py)
+        self.busy = 0.0  # task hours worked at this desk (the per-person breakdown)
 
     def __repr__(self) -> str:
         return f"Desk({self.name}, seats={self.seats}, fte={self.fte:.3f})"

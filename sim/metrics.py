@@ -98,6 +98,7 @@ def summary(run: "Run") -> dict[str, float]:
                                     if count["clerical_tasks"] else math.nan),
         "misrouted_contacts_per_week": count["misrouted_contacts"] / (years * 52),
         "reinforcement_fte": run.reinforcement_hours / (run.end - w0),
+        **workforce_figures(run, years),
         **caseworker_hours(run),
         "cost_sek_per_year": cost_per_year(run),
     })
@@ -137,4 +138,38 @@ def cost_per_year(run: "Run") -> float:
             "deputy_manager": c.deputy_manager}
     total = sum(staff.fte(role) * rate.get(role, c.caseworker) for role in staff.by_role)
     reinforcement_fte = run.reinforcement_hours / (run.end - run.warmup)
-    return total + reinforcement_fte * c.caseworker * c.reinforcement_premium
+    substitute_fte = run.substitute_hours / (run.end - run.warmup)
+    return total + reinforcement_fte * c.caseworker * c.reinforcement_premium + substitute_fte * c.caseworker
+
+
+def workforce_figures(run: "Run", years: float) -> dict[str, float]:
+    """Absences, vacancies and turnover among long-term caseworkers (zeros when workforce is off)."""
+    seat_hours = run.staff.fte("long_term") * (run.end - run.warmup)
+    away = {"absence": 0.0, "vacancy": 0.0}
+    for _, why, t0, t1 in run.rec.away:
+        away["vacancy" if why == "vacant" else "absence"] += run.ledger_window(t0, t1)
+    return {
+        "absence_share": away["absence"] / seat_hours if seat_hours else math.nan,
+        "vacancy_share": away["vacancy"] / seat_hours if seat_hours else math.nan,
+        "leavers_per_year": run.count["leavers"] / years,
+        "reassigned_households_per_year": run.count["reassigned"] / years,
+        "substitute_fte": run.substitute_hours / (run.end - run.warmup),
+    }
+
+
+def staff_frame(run: "Run") -> pd.DataFrame:
+    """One row per person (or pool): the per-person breakdown (``staff.csv``)."""
+    away: dict[str, dict[str, float]] = {}
+    for name, why, t0, t1 in run.rec.away:
+        row = away.setdefault(name, {})
+        row[why] = row.get(why, 0.0) + run.ledger_window(t0, t1)
+    rows = []
+    for desk in run.staff.desks():
+        gone = away.get(desk.name, {})
+        rows.append({"staff_id": desk.name, "role": desk.role, "seats": desk.seats, "fte": desk.seats * desk.fte,
+                     "target_groups": "+".join(desk.groups), "caseload_at_end": desk.caseload,
+                     "task_hours": round(desk.busy, 3), "sick_leave_hours": gone.get("sick_leave", 0.0),
+                     "parental_leave_hours": gone.get("parental_leave", 0.0),
+                     "vacant_hours": gone.get("vacant", 0.0),
+                     "started_weeks": None if desk.hired == -math.inf else round(desk.hired / units.WEEK, 2)})
+    return pd.DataFrame(rows)

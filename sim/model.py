@@ -34,14 +34,14 @@ ACTIVITY_OF = {
     # variants (issue 3): activities of their own so a manager sees what the variant costs
     "handover": "handover", "payment_approval": "invoice_fees", "self_payment": "self_payment",
     "debt_work": "debt_work", "clerical": "clerical", "clerical_fallback": "clerical_fallback",
-    "misrouted": "misrouted_contacts", "scan": "scanning",
+    "misrouted": "misrouted_contacts", "scan": "scanning", "mentoring": "mentoring",
 }
 # New task kinds share the priority of an existing class, so process.priorities stays one list.
 PRIORITY_CLASS = {
     "work_plan": "first_meeting", "followup_meeting": "followup", "cash_check": "payment",
     "handover": "first_meeting", "payment_approval": "payment", "self_payment": "payment",
     "debt_work": "appeal", "clerical": "followup",
-    "misrouted": "pre_assessment", "scan": "pre_assessment",
+    "misrouted": "pre_assessment", "scan": "pre_assessment", "mentoring": "caseload_review",
 }
 LONG_TERM_TASKS = frozenset({"first_meeting", "work_plan", "followup", "followup_meeting", "plan_rewrite",
                              "appeal", "closure", "handover", "caseload_review"})
@@ -76,7 +76,11 @@ class Run:
         for desk in self.staff.long_term:
             desk.self_pays = bool(chooser.random() < v.payment.self_pay_share)
         self.count = {k: 0 for k in ("handovers", "self_payments", "late_payments", "debts", "evictions",
-                                     "clerical_tasks", "clerical_fallbacks", "misrouted_contacts")}
+                                     "clerical_tasks", "clerical_fallbacks", "misrouted_contacts", "leavers",
+                                     "hires", "reassigned", "substituted_spells")}
+        self.households: list[Household] = []  # every household created (a leaver's cases are found here)
+        self.substitute_hours = 0.0  # substitutes' hours inside the measurement window
+        self.learn_hours = cfg.workforce.learning_weeks * units.WEEK
         self.overflow: list[tuple[Household, simpy.Event]] = []  # referrals waiting under a caseload cap
         self.reinforcement_active = False
         self.reinforcement_hours = 0.0  # reinforcement seat-hours on duty inside the window
@@ -126,6 +130,7 @@ class Run:
             need_months=self.draw_need(rng),
         )
         self.rec.arrivals.append(self.env.now)
+        self.households.append(household)
         return household
 
     def draw_need(self, rng: np.random.Generator) -> float:
@@ -180,11 +185,26 @@ class Run:
                 hours = self.duration[task]()
                 if self.speed != 1.0 and desk.role == "long_term" and task in LONG_TERM_TASKS:
                     hours *= self.speed
+            if desk.hired > start - self.learn_hours:  # a newcomer, still learning (sim/processes/workforce.py)
+                hours /= self.speed_of(desk, start)
+            desk.busy += hours
             yield env.timeout(hours)
             self.ledger.book(desk.role, ACTIVITY_OF[task], start, start + hours)
             if hh is not None and self.event_log:
                 self.rec.event(hh.id, task, desk.role, desk.name, start, start + hours)
             return start
+
+    def speed_of(self, desk: Desk, t: float) -> float:
+        """A newcomer's speed: ``workforce.initial_speed`` on the first day, 1 after the learning weeks."""
+        start = self.cfg.workforce.initial_speed
+        return start + (1.0 - start) * min(1.0, (t - desk.hired) / self.learn_hours)
+
+    def learning(self, desk: Desk) -> bool:
+        return self.env.now - desk.hired < self.learn_hours
+
+    def ledger_window(self, t0: float, t1: float) -> float:
+        """Hours of [t0, t1) inside the measurement window."""
+        return max(0.0, min(t1, self.end) - max(t0, self.warmup))
 
     def overhead(self, desk: Desk, seat: int) -> Generator:
         """Each seat's daily block of non-case time: off-duty (part-time) plus overhead.
@@ -209,6 +229,8 @@ class Run:
             with desk.resource.request(priority=OVERHEAD_PRIORITY) as req:
                 yield req
                 t0 = env.now
+                if t0 >= day_start + day:  # the person was away all day (workforce): no block to make up
+                    continue
                 yield env.timeout(block)
             self.ledger.book(desk.role, "off_duty", t0, t0 + off)
             t = t0 + off
@@ -265,6 +287,10 @@ class Run:
             env.process(arrivals.misrouted_contacts(self))
         for desk in self.staff.long_term:
             env.process(followup.caseload_review(self, desk))
+        from sim.processes import workforce
+
+        if workforce.enabled(self.cfg):
+            workforce.start(self)
         env.process(arrivals.arrivals(self))
         env.process(self.weekly_snapshots())
         env.run(until=self.end)

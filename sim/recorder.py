@@ -23,6 +23,8 @@ class Recorder:
         self.followups: list[list] = []  # [due, started or None if squeezed out (or still queued)]
         self.referral_waits: list[tuple[float, float]] = []  # (assigned, hours since decision)
         self.weekly: list[dict[str, float]] = []
+        self.away: list[tuple[str, str, float, float]] = []  # (desk, why, from, to): absences and vacancies
+        self.leavers: list[tuple[float, str, int, int]] = []  # (when, desk, households moved, left behind)
         self.events: list[tuple] | None = [] if event_log else None
 
     def enter(self, stage: str) -> None:

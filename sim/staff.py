@@ -106,6 +106,7 @@ def least_loaded(desks: list[Desk], hh: Household, cap: float = 0.0) -> Desk | N
     caseload ``cap`` (households per FTE), desks at the cap are skipped; ``None`` if all are.
     """
     eligible = [d for d in desks if hh.target_group in d.groups] or desks
+    eligible = [d for d in eligible if not d.away] or eligible  # nobody at the desk: no new households
     if cap > 0:
         eligible = [d for d in eligible if d.caseload + 1 <= cap * d.fte + 1e-9]
         if not eligible:

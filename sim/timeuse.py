@@ -42,7 +42,7 @@ CASE_ACTIVITIES = (
 EXTRA_ACTIVITIES = ("payment_check", "cash_control", "referral_review", "overhead")
 # Caseworker activities that only some variants produce (handover, self-payment, module admins...).
 VARIANT_ACTIVITIES = ("handover", "self_payment", "debt_work", "handoff", "clerical_fallback",
-                      "misrouted_contacts", "scanning")
+                      "misrouted_contacts", "scanning", "mentoring", "absence", "vacancy")
 IDLE = "idle"
 
 # Every activity a role can book, so summaries of different variants have the same keys.

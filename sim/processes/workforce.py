@@ -1,0 +1,122 @@
+"""People at the long-term desks: absences, leavers, vacant posts and newcomers who learn.
+
+Off unless ``workforce`` says otherwise (``sim.config.Workforce``). Each long-term caseworker
+is a desk of one person (``long_term_01``...). While someone is *away* — sick leave, parental
+leave (föräldraledighet), or a post left vacant by a leaver until the recruitment is done — the
+desk is held at the highest priority: tasks already queued there wait, the daily overhead
+stops, and no new household is assigned to it. A spell covered by a substitute (vikarie)
+keeps the desk working and costs a substitute's time instead.
+
+A leaver's households move at once to the least-loaded colleagues, each with a handover task:
+the restart ("omtag och extra uppstartstid", 004) that a change of caseworker costs. The newcomer
+who takes the post starts at ``initial_speed`` and reaches full speed linearly over
+``learning_weeks``; with ``mentor_hours_per_week`` an experienced colleague spends that time on
+the newcomer's introduction every week of it (the 13-point plan's introduction and mentoring, 001).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Generator
+
+from sim import units
+from sim.distributions import sampler
+
+if TYPE_CHECKING:
+    from sim.entities import Desk
+    from sim.model import Run
+
+AWAY_PRIORITY = -2  # before the daily overhead (-1) and every task: the person is not there
+ABSENCES = ("sick_leave", "parental_leave")
+
+
+def start(run: "Run") -> None:
+    wf = run.cfg.workforce
+    for desk in run.staff.long_term:
+        for kind in ABSENCES:
+            if getattr(wf, kind).spells_per_year > 0:
+                run.env.process(absences(run, desk, kind))
+        if wf.leavers_per_year > 0:
+            run.env.process(turnover(run, desk))
+
+
+def enabled(cfg) -> bool:
+    wf = cfg.workforce
+    return wf.leavers_per_year > 0 or any(getattr(wf, k).spells_per_year > 0 for k in ABSENCES)
+
+
+def absences(run: "Run", desk: "Desk", kind: str) -> Generator:
+    """Spells of one kind for one person: exponential gaps between them (a renewal process)."""
+    spell = getattr(run.cfg.workforce, kind)
+    rng = run.streams[f"workforce.{kind}.{desk.name}"]
+    length = sampler(spell.length_weeks, rng)
+    while True:
+        yield run.env.timeout(rng.exponential(units.YEAR / spell.spells_per_year))
+        hours = length() * units.WEEK
+        if rng.random() < spell.substitute_share:  # a substitute keeps the desk working
+            run.substitute_hours += run.ledger_window(run.env.now, run.env.now + hours)
+            run.tally("substituted_spells")
+            yield run.env.timeout(hours)
+            continue
+        yield from away(run, desk, kind, hours)
+
+
+def away(run: "Run", desk: "Desk", why: str, hours: float) -> Generator:
+    """Nobody works at ``desk`` for ``hours`` (a task in progress is finished first)."""
+    with desk.resource.request(priority=AWAY_PRIORITY) as req:
+        yield req
+        desk.away = why
+        t0 = run.env.now  # recorded now, so a spell still running when the run ends counts too
+        run.ledger.book(desk.role, "vacancy" if why == "vacant" else "absence", t0, t0 + hours)
+        run.rec.away.append((desk.name, why, t0, t0 + hours))
+        yield run.env.timeout(hours)
+        desk.away = ""
+
+
+def turnover(run: "Run", desk: "Desk") -> Generator:
+    """The person at ``desk`` leaves now and then; the post is refilled after the recruitment."""
+    wf = run.cfg.workforce
+    rng = run.streams[f"workforce.turnover.{desk.name}"]
+    while True:
+        yield run.env.timeout(rng.exponential(units.YEAR / (wf.leavers_per_year * desk.fte)))
+        run.tally("leavers")
+        reassign(run, desk)
+        yield from away(run, desk, "vacant", wf.recruitment_weeks * units.WEEK)
+        desk.hired = run.env.now
+        run.tally("hires")
+        if wf.mentor_hours_per_week > 0:
+            run.env.process(introduction(run, desk))
+
+
+def reassign(run: "Run", leaver: "Desk") -> None:
+    """The leaver's long-term households go to colleagues, each with a handover (restart) task."""
+    from sim.staff import least_loaded
+
+    colleagues = [d for d in run.staff.long_term if d is not leaver and not d.away]
+    moved = left = 0
+    for hh in run.households:
+        if hh.caseworker is not leaver or hh.stage != "long_term":
+            continue
+        new = least_loaded(colleagues or [d for d in run.staff.long_term if d is not leaver], hh,
+                           run.policy.caseload_cap)
+        if new is None:  # every colleague at the cap: the household waits for the newcomer
+            left += 1
+            continue
+        new.caseload += 1
+        leaver.caseload -= 1
+        hh.caseworker = new
+        moved += 1
+        run.tally("reassigned")
+        run.env.process(run.work(new, "handover", hh))
+    run.rec.leavers.append((run.env.now, leaver.name, moved, left))
+
+
+def introduction(run: "Run", newcomer: "Desk") -> Generator:
+    """Every week of the learning period an experienced colleague spends time on the newcomer."""
+    wf = run.cfg.workforce
+    weeks = int(wf.learning_weeks)
+    for _ in range(weeks):
+        mentors = [d for d in run.staff.long_term if d is not newcomer and not d.away and not run.learning(d)]
+        if mentors:
+            mentor = min(mentors, key=lambda d: d.caseload / d.fte)
+            run.env.process(run.work(mentor, "mentoring", hours=wf.mentor_hours_per_week))
+        yield run.env.timeout(units.WEEK)

@@ -1,0 +1,149 @@
+"""People, not FTEs (sim/processes/workforce.py): each mechanism on its own."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from sim import metrics, units
+from sim.config import ConfigError
+
+from conftest import ProbeRun, make_config, run_config
+
+
+def workforce_config(seed: int = 4, weeks: float = 104.0, warmup: float = 0.0, org: str = "hasselby_vallingby",
+                     **workforce):
+    overrides = {f"workforce__{k}": v for k, v in workforce.items()}
+    return make_config(org, seed=seed, horizon_weeks=weeks, warmup_weeks=warmup, **overrides)
+
+
+def test_off_by_default_nothing_happens():
+    run = run_config(make_config("hasselby_vallingby", seed=1, horizon_weeks=30.0, warmup_weeks=10.0))
+    s = metrics.summary(run)
+    assert run.rec.away == [] and run.rec.leavers == []
+    assert s["absence_share"] == s["vacancy_share"] == s["leavers_per_year"] == s["substitute_fte"] == 0.0
+
+
+# --- absences ---------------------------------------------------------------------------------
+
+SICK = {"sick_leave__spells_per_year": 3.0, "sick_leave__length_weeks": {"family": "exponential", "mean": 4.0, "cv": 1.0}}
+
+
+@pytest.fixture(scope="module")
+def absent():
+    return run_config(workforce_config(weeks=260.0, **SICK), ProbeRun)
+
+
+def test_no_task_starts_at_a_desk_while_its_person_is_away(absent):
+    spells: dict[str, list[tuple[float, float]]] = {}
+    for desk, _, t0, t1 in absent.rec.away:
+        spells.setdefault(desk, []).append((t0, t1))
+    assert sum(len(v) for v in spells.values()) > 100
+    started = [(r["desk"], r["start"]) for r in absent.requests if r["start"] is not None]
+    inside = [(d, t) for d, t in started for t0, t1 in spells.get(d, []) if t0 < t < t1]
+    assert not inside, inside[:5]
+
+
+def test_absences_take_the_configured_share_of_the_time(absent):
+    """A renewal process: gaps of YEAR/3 (exponential), spells of 4 weeks → share = 4w / (4w + YEAR/3).
+    Checked per caseworker; the tolerance is 4 standard errors of the mean over caseworkers."""
+    horizon = absent.end
+    shares = []
+    for desk in absent.staff.long_term:
+        hours = sum(min(t1, horizon) - t0 for d, _, t0, t1 in absent.rec.away if d == desk.name)
+        shares.append(hours / horizon)
+    expected = 4 * units.WEEK / (4 * units.WEEK + units.YEAR / 3)
+    mean, se = np.mean(shares), np.std(shares, ddof=1) / math.sqrt(len(shares))
+    assert abs(mean - expected) < 4 * se, (mean, expected, se)
+
+
+def test_absences_cost_capacity_unless_a_substitute_covers_them():
+    base = metrics.summary(run_config(workforce_config(seed=5, weeks=156.0, warmup=52.0)))
+    away = metrics.summary(run_config(workforce_config(seed=5, weeks=156.0, warmup=52.0, **SICK)))
+    covered_cfg = workforce_config(seed=5, weeks=156.0, warmup=52.0, **SICK, sick_leave__substitute_share=1.0)
+    covered_run = run_config(covered_cfg)
+    covered = metrics.summary(covered_run)
+    assert covered_run.rec.away == [] and covered["substitute_fte"] > 0.5
+    assert covered["cost_sek_per_year"] > base["cost_sek_per_year"]
+    # follow-ups: squeezed when people are away, as in the base when substitutes step in
+    assert away["followups_on_time_share"] < base["followups_on_time_share"] - 0.02
+    assert covered["followups_on_time_share"] == pytest.approx(base["followups_on_time_share"], abs=0.01)
+
+
+# --- turnover --------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def turnover():
+    # Farsta: broad caseworkers, so the only handovers are the leavers' (no change of target group moves a case)
+    return run_config(workforce_config(seed=6, weeks=156.0, warmup=52.0, org="farsta", leavers_per_year=0.4,
+                                       recruitment_weeks=8.0), ProbeRun)
+
+
+def test_a_leaver_s_households_all_move_and_each_pays_a_restart(turnover):
+    leavers = turnover.rec.leavers
+    assert len(leavers) >= 5
+    assert all(left == 0 for *_, left in leavers)  # no cap: every household finds a colleague
+    moved = sum(m for _, _, m, _ in leavers)
+    assert moved > 100
+    assert turnover.count["reassigned"] == sum(m for t, _, m, _ in leavers if t >= turnover.warmup)  # tallied after warm-up
+    handovers = [r for r in turnover.requests if r["task"] == "handover"]
+    assert len(handovers) == moved
+    for t, name, count, _ in leavers:  # at the moment of leaving: one restart per moved household, elsewhere
+        at_leave = [r for r in handovers if r["requested"] == t]
+        assert len(at_leave) == count and all(r["desk"] != name for r in at_leave)
+
+
+def test_the_vacant_post_takes_no_new_household_and_no_task(turnover):
+    vacancies = [(d, t0, t1) for d, why, t0, t1 in turnover.rec.away if why == "vacant"]
+    assert len(vacancies) == len(turnover.rec.leavers) or len(vacancies) == len(turnover.rec.leavers) - 1
+    starts = [(r["desk"], r["start"]) for r in turnover.requests if r["start"] is not None]
+    assert not [(d, t) for d, t in starts for vd, t0, t1 in vacancies if d == vd and t0 < t < t1]
+
+
+def test_a_newcomer_is_slower_and_learns(turnover):
+    """Every task a newcomer starts in the first 13 weeks, as a multiple of that task's mean duration at
+    experienced desks, against 1/speed at its start (speed 0.6 → 1 over 26 weeks): equal within 4 SE."""
+    desks = {d.name: d for d in turnover.staff.long_term}
+    hires = {name: t for t, name, *_ in turnover.rec.leavers}  # a post is refilled after the vacancy
+    done = [r for r in turnover.requests if r["desk"] in desks and r["start"] is not None and r["done"] is not None
+            and r["task"] not in ("caseload_review",)]
+    learner, experienced = [], {}
+    for r in done:
+        desk = desks[r["desk"]]
+        since = r["start"] - desk.hired
+        if desk.hired > -math.inf and 0 <= since < 13 * units.WEEK:
+            learner.append((r, since))
+        elif desk.hired == -math.inf or since >= 26 * units.WEEK:
+            experienced.setdefault(r["task"], []).append(r["done"] - r["start"])
+    assert hires and len(learner) > 100
+    base = {task: np.mean(v) for task, v in experienced.items()}
+    ratios = [(r["done"] - r["start"]) / base[r["task"]] for r, _ in learner if r["task"] in base]
+    expected = np.mean([1 / (0.6 + 0.4 * since / (26 * units.WEEK)) for r, since in learner if r["task"] in base])
+    se = np.std(ratios, ddof=1) / math.sqrt(len(ratios))
+    assert expected > 1.3  # the effect is there to be seen
+    assert abs(np.mean(ratios) - expected) < 4 * se, (np.mean(ratios), expected, se)
+
+
+def test_mentoring_costs_an_experienced_colleague_time_each_learning_week():
+    run = run_config(workforce_config(seed=7, weeks=104.0, warmup=0.0, leavers_per_year=0.4, recruitment_weeks=4.0,
+                                      mentor_hours_per_week=2.0, learning_weeks=10.0), ProbeRun)
+    hires = run.count["hires"]
+    mentoring = [r for r in run.requests if r["task"] == "mentoring"]
+    assert hires >= 3
+    assert hires * 10 - 10 <= len(mentoring) <= hires * 10  # the last hire may not finish its weeks
+    assert metrics.summary(run)["time_share.long_term.mentoring"] > 0
+
+
+def test_bad_workforce_values_name_the_key():
+    for key, value in [("workforce__initial_speed", 0.0), ("workforce__leavers_per_year", -1.0),
+                       ("workforce__sick_leave__substitute_share", 1.5)]:
+        with pytest.raises(ConfigError) as err:
+            make_config("farsta", **{key: value})
+        assert err.value.key == key.replace("__", ".")
+
+
+def test_a_workforce_run_is_reproducible():
+    cfg = workforce_config(seed=8, weeks=40.0, **SICK, leavers_per_year=0.5)
+    assert metrics.summary(run_config(cfg)) == metrics.summary(run_config(cfg))
