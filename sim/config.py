@@ -164,6 +164,10 @@ class Process:
     closure_after_months: float = 1.0  # 004 Farsta: closed after a month without an application
     return_to_long_term_months: float = 3.0  # 004 Farsta: a new application within three months returns
     priorities: list[str] = field(default_factory=lambda: list(TASKS))
+    # End of the working day (16:00): a task still running is paused and resumed the next morning
+    # (the default: nothing is lost), or, for the tasks listed here, finished the same day in
+    # overtime — the seat is free the next morning and the extra hours are counted as overtime.
+    finish_same_day: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -499,6 +503,10 @@ def validate(cfg: Config) -> Config:
             raise ConfigError(f"timeuse.{name}", value, "must be below 1 (100 % overhead leaves no case time)")
 
     _validate_variant(cfg.variant)
+    for task in proc.finish_same_day:
+        if task not in TASKS + ("work_plan", "followup_meeting", "cash_check", "handover", "mentoring"):
+            raise ConfigError("process.finish_same_day", task,
+                              f"tasks: {', '.join(TASKS + ('work_plan', 'followup_meeting', 'cash_check'))}")
     wf = cfg.workforce
     for kind in ("sick_leave", "parental_leave"):
         spell = getattr(wf, kind)

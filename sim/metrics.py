@@ -154,6 +154,7 @@ def workforce_figures(run: "Run", years: float) -> dict[str, float]:
         "leavers_per_year": run.count["leavers"] / years,
         "reassigned_households_per_year": run.count["reassigned"] / years,
         "substitute_fte": run.substitute_hours / (run.end - run.warmup),
+        "overtime_hours_per_week": run.overtime_hours / ((run.end - run.warmup) / units.WEEK),
     }
 
 

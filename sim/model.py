@@ -81,6 +81,8 @@ class Run:
         self.households: list[Household] = []  # every household created (a leaver's cases are found here)
         self.substitute_hours = 0.0  # substitutes' hours inside the measurement window
         self.learn_hours = cfg.workforce.learning_weeks * units.WEEK
+        self.finish_same_day = frozenset(cfg.process.finish_same_day)
+        self.overtime_hours = 0.0  # inside the measurement window
         self.overflow: list[tuple[Household, simpy.Event]] = []  # referrals waiting under a caseload cap
         self.reinforcement_active = False
         self.reinforcement_hours = 0.0  # reinforcement seat-hours on duty inside the window
@@ -188,6 +190,11 @@ class Run:
             if desk.hired > start - self.learn_hours:  # a newcomer, still learning (sim/processes/workforce.py)
                 hours /= self.speed_of(desk, start)
             desk.busy += hours
+            if task in self.finish_same_day:  # past 16:00 the rest is overtime, not tomorrow's time
+                day_end = (start // units.HOURS_PER_DAY + 1) * units.HOURS_PER_DAY
+                if start + hours > day_end:
+                    self.overtime_hours += self.ledger_window(day_end, start + hours)
+                    hours = day_end - start
             yield env.timeout(hours)
             self.ledger.book(desk.role, ACTIVITY_OF[task], start, start + hours)
             if hh is not None and self.event_log:

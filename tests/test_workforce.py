@@ -147,3 +147,50 @@ def test_bad_workforce_values_name_the_key():
 def test_a_workforce_run_is_reproducible():
     cfg = workforce_config(seed=8, weeks=40.0, **SICK, leavers_per_year=0.5)
     assert metrics.summary(run_config(cfg)) == metrics.summary(run_config(cfg))
+
+
+# --- the end of the working day ------------------------------------------------------------------
+
+def crossing(requests, task: str) -> list[dict]:
+    day = units.HOURS_PER_DAY
+    return [r for r in requests if r["task"] == task and r["start"] is not None and r["done"] is not None
+            and r["done"] > (r["start"] // day + 1) * day + 1e-9]
+
+
+def test_by_default_a_task_running_at_16_is_resumed_the_next_morning():
+    run = run_config(make_config("farsta", seed=2, horizon_weeks=20.0, warmup_weeks=0.0), ProbeRun)
+    assert crossing(run.requests, "decision")  # half-day analyses do cross the end of the day
+    assert metrics.summary(run)["overtime_hours_per_week"] == 0.0
+
+
+def test_finish_same_day_ends_the_task_at_16_and_counts_the_rest_as_overtime():
+    analysis = {"family": "fixed", "mean": 3.5, "cv": 0.0}
+    run = run_config(make_config("farsta", seed=2, horizon_weeks=20.0, warmup_weeks=0.0,
+                                 process__analysis=analysis, process__finish_same_day=["decision"]), ProbeRun)
+    assert not crossing(run.requests, "decision")
+    day = units.HOURS_PER_DAY
+    decisions = [r for r in run.requests if r["task"] == "decision" and r["start"] is not None]
+    expected = sum(max(0.0, min(r["start"] + 3.5, run.end) - (r["start"] // day + 1) * day) for r in decisions)
+    assert expected > 0
+    assert run.overtime_hours == pytest.approx(expected, rel=1e-9)
+
+
+def test_an_unknown_task_in_finish_same_day_is_named():
+    with pytest.raises(ConfigError) as err:
+        make_config("farsta", process__finish_same_day=["analysys"])
+    assert err.value.key == "process.finish_same_day"
+
+
+def test_the_turnover_experiment_compares_today_half_and_mentoring():
+    from omegaconf import OmegaConf
+
+    from sim.compose import CONFIG_DIR
+    from sim.experiment import ExperimentSpec, variant_configs
+
+    spec = ExperimentSpec(**OmegaConf.to_container(OmegaConf.load(CONFIG_DIR / "experiment" / "turnover.yaml")))
+    order, planned = variant_configs(spec, 2)
+    first = {v: c.workforce for v, k, c in planned if k == 0}
+    assert order[0] == "today" and first["today"].leavers_per_year == 0.25
+    assert first["half_turnover"].leavers_per_year == pytest.approx(first["today"].leavers_per_year / 2)
+    assert first["mentoring"].mentor_hours_per_week > 0 and first["mentoring"].learning_weeks < 26
+    assert first["mentoring"].leavers_per_year == first["today"].leavers_per_year
