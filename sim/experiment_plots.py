@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from sim.kpis import BY_KEY, KPIS  # noqa: E402
+from sim.kpis import BY_KEY, shown  # noqa: E402
 from sim.output import atomic_write  # noqa: E402
 from sim.plots import ACTIVITY_COLORS, ACTIVITY_LABELS, ROLE_LABELS  # noqa: E402
 
@@ -35,7 +35,7 @@ def _value(summary: pd.DataFrame, variant: str, metric: str, column: str = "mean
 
 def kpi_panels(spec, order, summary, path: Path) -> Path:
     """One panel per headline figure: mean and 95 % CI per variant, baseline in grey."""
-    kpis = [k for k in KPIS if summary[summary["metric"] == k.key]["mean"].abs().sum() > 0]
+    kpis = [k for k in shown(summary) if summary[summary["metric"] == k.key]["mean"].abs().sum() > 0]
     cols = 3
     rows = math.ceil(len(kpis) / cols)
     fig, axes = plt.subplots(rows, cols, figsize=(4.3 * cols, 2.9 * rows), squeeze=False)

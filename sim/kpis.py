@@ -13,6 +13,7 @@ class Kpi:
     better: str  # "lower" | "higher" | "" (neither)
     scale: float = 1.0  # value × scale is shown in ``unit``
     decimals: int = 2
+    optional: bool = False  # shown only where some variant has it (a variant's or the workforce's own figure)
 
 
 KPIS = (
@@ -22,11 +23,27 @@ KPIS = (
     Kpi("client_facing_hours_per_caseworker_week", "caseworkers' client-facing time", "h/week per FTE", "higher"),
     Kpi("clerical_hours_per_caseworker_week", "caseworkers' clerical time", "h/week per FTE", "lower"),
     Kpi("late_payment_share", "late payments", "%", "lower", 100, 2),
-    Kpi("referral_overflow", "referrals waiting for a free caseworker", "households", "lower", 1, 1),
-    Kpi("handovers_per_year", "changes of caseworker (handovers)", "per year", "lower", 1, 0),
+    Kpi("referral_overflow", "referrals waiting for a free caseworker", "households", "lower", 1, 1, optional=True),
+    Kpi("handovers_per_year", "changes of caseworker (handovers)", "per year", "lower", 1, 0, optional=True),
+    Kpi("absence_share", "long-term caseworkers' time away (absences)", "%", "lower", 100, 1, optional=True),
+    Kpi("vacancy_share", "long-term posts vacant", "%", "lower", 100, 1, optional=True),
+    Kpi("reassigned_households_per_year", "households moved because their caseworker left", "per year", "lower",
+        1, 0, optional=True),
+    Kpi("overtime_hours_per_week", "overtime", "h/week", "lower", 1, 1, optional=True),
     Kpi("cost_sek_per_year", "staff cost", "MSEK/year", "lower", 1e-6, 2),
 )
 BY_KEY = {k.key: k for k in KPIS}
+
+
+def shown(summary) -> list[Kpi]:
+    """The headline figures of this comparison: optional ones only where some variant is not zero."""
+    out = []
+    for kpi in KPIS:
+        values = summary.loc[summary["metric"] == kpi.key, "mean"]
+        if values.empty or (kpi.optional and values.abs().sum() == 0):
+            continue
+        out.append(kpi)
+    return out
 
 
 def fmt(kpi: Kpi, value: float) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.kpis import KPIS, fmt, sentence
+from sim.kpis import fmt, sentence, shown
 
 GLOSSARY = (
     ("socialsekreterare", "caseworker (social secretary)"),
@@ -31,11 +31,9 @@ def headline_rows(spec, summary: pd.DataFrame) -> list[tuple[str, str]]:
     for variant in summary["variant"].cat.categories:
         if variant == spec.baseline:
             continue
-        for kpi in KPIS:
+        for kpi in shown(summary):
             row = summary[(summary["variant"] == variant) & (summary["metric"] == kpi.key)]
-            base = summary[(summary["variant"] == spec.baseline) & (summary["metric"] == kpi.key)]
-            if row.empty or (kpi.key in ("referral_overflow", "handovers_per_year")
-                             and row["mean"].abs().sum() == 0 and base["mean"].abs().sum() == 0):
+            if row.empty:
                 continue
             r = row.iloc[0]
             if r["diff"] != r["diff"]:
@@ -65,7 +63,7 @@ def _img(path: Path) -> str:
 def _table(spec, summary: pd.DataFrame) -> str:
     head = "".join(f"<th>{_html.escape(v.replace('_', ' '))}</th>" for v in summary["variant"].cat.categories)
     rows = []
-    for kpi in KPIS:
+    for kpi in shown(summary):
         cells = []
         for variant in summary["variant"].cat.categories:
             r = summary[(summary["variant"] == variant) & (summary["metric"] == kpi.key)]
