@@ -194,3 +194,17 @@ def test_the_turnover_experiment_compares_today_half_and_mentoring():
     assert first["half_turnover"].leavers_per_year == pytest.approx(first["today"].leavers_per_year / 2)
     assert first["mentoring"].mentor_hours_per_week > 0 and first["mentoring"].learning_weeks < 26
     assert first["mentoring"].leavers_per_year == first["today"].leavers_per_year
+
+
+def test_staff_csv_breaks_time_down_per_person(turnover):
+    frame = metrics.staff_frame(turnover).set_index("staff_id")
+    long_term = [d.name for d in turnover.staff.long_term]
+    assert set(long_term) <= set(frame.index)
+    for name in long_term:
+        vacant = sum(turnover.ledger_window(t0, t1) for d, why, t0, t1 in turnover.rec.away
+                     if d == name and why == "vacant")
+        assert frame.loc[name, "vacant_hours"] == pytest.approx(vacant)
+    assert frame.loc[long_term, "vacant_hours"].sum() == pytest.approx(
+        metrics.summary(turnover)["vacancy_share"] * turnover.staff.fte("long_term") * (turnover.end - turnover.warmup))
+    assert (frame.loc[long_term, "task_hours"] > 0).all()
+    assert frame.loc[long_term, "started_weeks"].notna().sum() >= 3  # newcomers are marked
