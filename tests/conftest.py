@@ -127,7 +127,7 @@ def guard_clock(run: Run, max_events_at_one_time: int = 300_000) -> Run:
 class ProbeRun(Run):
     """A Run that keeps its households and a record of every task request.
 
-    ``households``: every new household with a snapshot of its attributes at arrival.
+    ``households`` (kept by Run itself): every new household; ``attributes``: a snapshot of each at arrival.
     ``requests``: one dict per call of ``work``: task, household id, desk name and role,
     ``requested`` (queue entry), ``start`` (None if squeezed out or still running) and
     ``done`` (end time, None while still queued or running).
@@ -135,13 +135,11 @@ class ProbeRun(Run):
 
     def __init__(self, cfg: Config):
         super().__init__(cfg)
-        self.households: list = []
         self.attributes: dict[int, tuple] = {}
         self.requests: list[dict[str, Any]] = []
 
     def new_household(self):
         hh = super().new_household()
-        self.households.append(hh)
         self.attributes[hh.id] = household_attributes(hh)
         return hh
 
