@@ -120,7 +120,10 @@ def over_time(spec, order, details, path: Path) -> Path:
     """Households in stock, the first-visit queue and the referral overflow, week by week."""
     series = [("households_in_stock", "households with an open case"), ("first_visit_queue", "waiting for a first visit (queue)"),
               ("overflow", "referred, waiting for a caseworker")]
-    fig, axes = plt.subplots(1, 3, figsize=(15, 3.8))
+    # the overflow exists only under a caseload cap: an all-zero panel tells a manager nothing
+    series = [(c, t) for c, t in series if c != "overflow"
+              or any(x for d in details for x in (d["weekly"].get(c) or []) if x)]
+    fig, axes = plt.subplots(1, len(series), figsize=(5 * len(series), 3.8))
     for ax, (col, title) in zip(axes, series):
         for i, v in enumerate(order):
             runs = [d["weekly"].get(col) for d in details if d["variant"] == v and d["weekly"].get(col)]
