@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from sim import units
 from sim.config import Config, ConfigError, Org
 
 ORG_DIR = Path(__file__).resolve().parent.parent / "configs" / "org"
@@ -39,6 +40,7 @@ WEIGHTS = {
     "self_payment_share": "payments", "followups_on_time_share": "followups_due",
     "followups_done_share": "followups_due",
 }
+WEEKLY_SUMS = ("reception", "referral", "long_term", "dormant", "households_in_stock", "first_visit_queue", "overflow")
 HEADLINE = ("first_visit_wait_weeks", "caseload_per_caseworker", "households_in_stock", "cost_sek_per_year")
 
 
@@ -105,15 +107,27 @@ class CityRun:
 
     def __init__(self, cfg: Config):
         self.cfg = cfg
+        self.warmup = cfg.warmup_weeks * units.WEEK
         self.districts: list[tuple[str, dict]] = []
+        self.weekly_parts: list = []  # each district's weekly stocks and queues (small: one row a week)
+        self.waits: list[float] = []  # first-visit waits after the warm-up, hours, all districts
 
     def execute(self) -> "CityRun":
-        from sim.metrics import summary
+        from sim.metrics import summary, weekly_frame
         from sim.model import Run
 
         for district in district_configs(self.cfg):
-            self.districts.append((district.org.name, summary(Run(district).execute())))
+            run = Run(district).execute()
+            self.districts.append((district.org.name, summary(run)))
+            self.weekly_parts.append(weekly_frame(run)[["week", *WEEKLY_SUMS]])
+            self.waits += [w for t, w in run.rec.first_visit_waits if t >= run.warmup]
         return self
+
+    def weekly_frame(self):
+        """The city week by week: stocks and queues summed over districts."""
+        import pandas as pd
+
+        return pd.concat(self.weekly_parts).groupby("week", as_index=False).sum()
 
     def summary(self) -> dict:
         """City totals and weighted means, then each district's headline figures."""

@@ -83,9 +83,9 @@ def variant_configs(spec: ExperimentSpec, replications: int):
         except Exception as err:  # Hydra composition errors: unknown group option, bad override...
             message = str(err).strip().splitlines()[0]
             raise ConfigError(f"experiment.variants.{variant}", list(spec.variants[variant]), message) from None
-        if base.org.kind != "district":
-            raise ConfigError("experiment.org", spec.org, "a district (farsta, sodermalm, hasselby_vallingby); "
-                              "run a city with python -m sim org=stockholm")
+        if base.org.kind == "mmc":
+            raise ConfigError("experiment.org", spec.org, "a district or a city (org=mmc is the validation "
+                              "reduction: python -m sim org=mmc)")
         base = replace(base, variant=replace(base.variant, name=variant))
         out += [(variant, k, replace(base, seed=k)) for k in range(replications)]
     return order, out

@@ -25,6 +25,8 @@ def _mean_after(pairs: list[tuple[float, float]], t0: float, scale) -> float:
 
 def weekly_frame(run: "Run") -> pd.DataFrame:
     """Weekly snapshots with the mean first-visit wait of visits made that week."""
+    if run.cfg.org.kind == "city":
+        return run.weekly_frame()
     df = pd.DataFrame(run.rec.weekly)
     if df.empty:
         return df

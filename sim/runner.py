@@ -68,7 +68,11 @@ def run_detail(config: Config) -> dict:
 
     run = simulate(config)
     weekly = weekly_frame(run)
-    waits = [round(w / units.WEEK, 4) for t, w in run.rec.first_visit_waits if t >= run.warmup]
+    if config.org.kind == "city":
+        hours = run.waits
+    else:
+        hours = [w for t, w in run.rec.first_visit_waits if t >= run.warmup]
+    waits = [round(w / units.WEEK, 4) for w in hours]
     return {
         "summary": json_ready(summary(run)),
         "weekly": {c: [None if v != v else v for v in weekly[c].tolist()] for c in WEEKLY_DETAIL if c in weekly},

@@ -114,10 +114,27 @@ def test_city_cli_writes_the_city_summary_and_one_row_per_district(tmp_path):
     assert "Stockholm" in proc.stdout
 
 
-def test_an_experiment_on_a_city_is_refused_with_a_clear_error():
+def test_an_experiment_compares_variants_across_a_whole_city(tmp_path):
+    """A city experiment: every district gets the variant; CRN pairs the city replications."""
+    from sim.experiment import ExperimentSpec, run_experiment
+
+    two = "org.districts=[{name: A, org: farsta, scale: 0.5}, {name: B, org: sodermalm, scale: 0.5}]"
+    spec = ExperimentSpec(name="city", title="Two-district city", org="stockholm", replications=2,
+                          horizon_weeks=20.0, warmup_weeks=5.0, baseline="base", overrides=[two],
+                          variants={"base": [], "admins": ["variant=[as_is,module_admins]", "variant.module_admins.fte=1"]})
+    _, summary, details = run_experiment(spec, tmp_path, workers=1)
+    cost = summary[summary["metric"] == "cost_sek_per_year"].set_index("variant")
+    assert cost.loc["admins", "diff"] > 0  # one administrator per district is paid for
+    stock = summary[summary["metric"] == "households_in_stock"].set_index("variant")
+    assert stock.loc["base", "mean"] > 0
+    assert details[0]["waits"] and details[0]["weekly"]["households_in_stock"]
+    assert (tmp_path / "report.html").exists() and "Two-district city" in (tmp_path / "report.html").read_text()
+
+
+def test_an_experiment_on_the_mm1_reduction_is_refused():
     from sim.experiment import ExperimentSpec, variant_configs
 
-    spec = ExperimentSpec(name="c", org="stockholm", baseline="a", variants={"a": [], "b": []})
+    spec = ExperimentSpec(name="c", org="mmc", baseline="a", variants={"a": [], "b": []})
     with pytest.raises(ConfigError) as err:
         variant_configs(spec, 2)
     assert err.value.key == "experiment.org"
