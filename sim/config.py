@@ -304,6 +304,11 @@ class Workforce:
     initial_speed: float = 0.6  # assumption: a new caseworker's speed on day one (tasks take 1/0.6 as long)
     learning_weeks: float = 26.0  # assumption: speed rises linearly to 1 over this time
     mentor_hours_per_week: float = 0.0  # an experienced colleague's introduction time while the newcomer learns
+    # 004 HV: "19 av de 25 fast anställda socialsekreterarna [har] mer än fyra års erfarenhet"; the rest
+    # are drawn uniformly between 0 and 4 years (assumption), so some start the run still learning
+    experienced_share: float = 19 / 25
+    # whose absences and turnover: long_term, reception, payment_officer, deputy_manager, cash_office
+    roles: list[str] = field(default_factory=lambda: ["long_term"])
 
 
 @dataclass
@@ -517,6 +522,9 @@ def validate(cfg: Config) -> Config:
     _non_negative("workforce.recruitment_weeks", wf.recruitment_weeks)
     _non_negative("workforce.mentor_hours_per_week", wf.mentor_hours_per_week)
     _positive("workforce.learning_weeks", wf.learning_weeks)
+    _share("workforce.experienced_share", wf.experienced_share)
+    for role in wf.roles:
+        _choice("workforce.roles", role, ("long_term", "reception", "payment_officer", "deputy_manager", "cash_office"))
     if not (isinstance(wf.initial_speed, (int, float)) and 0 < wf.initial_speed <= 1):
         raise ConfigError("workforce.initial_speed", wf.initial_speed, "a share of full speed in (0, 1]")
     for name, value in vars(cfg.costs).items():

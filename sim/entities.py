@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -43,7 +42,7 @@ class Desk:
     """
 
     __slots__ = ("name", "role", "seats", "fte", "groups", "resource", "caseload", "overhead", "reserve",
-                 "self_pays", "away", "hired", "busy")
+                 "self_pays", "people", "away", "hired", "experience", "busy")
 
     def __init__(self, env: simpy.Environment, name: str, role: str, seats: int, fte: float,
                  groups: tuple[str, ...], overhead: dict[str, float]):
@@ -57,8 +56,11 @@ class Desk:
         self.overhead = overhead  # activity -> share of paid time
         self.reserve = 0  # seats held back for reinforcement (off duty until called in)
         self.self_pays = False  # a caseworker who pays households herself when the officer is slow
-        self.away = ""  # "sick_leave", "parental_leave" or "vacant" while nobody works at the desk
-        self.hired = -math.inf  # when the person at the desk started (a newcomer learns: sim/processes/workforce.py)
+        # the persons behind the seats: an individual desk is its one person, a pool has role_01, role_02...
+        self.people = (name,) if seats == 1 else tuple(f"{name}_{i + 1:02d}" for i in range(seats))
+        self.away: set[str] = set()  # persons on leave or posts vacant (sim/processes/workforce.py)
+        self.hired: dict[str, float] = {}  # person -> when a newcomer started (they learn)
+        self.experience: dict[str, float] = {}  # person -> years in the job when the run starts
         self.busy = 0.0  # task hours worked at this desk (the per-person breakdown)
 
     def __repr__(self) -> str:

@@ -145,8 +145,11 @@ def cost_per_year(run: "Run") -> float:
 
 
 def workforce_figures(run: "Run", years: float) -> dict[str, float]:
-    """Absences, vacancies and turnover among long-term caseworkers (zeros when workforce is off)."""
-    seat_hours = run.staff.fte("long_term") * (run.end - run.warmup)
+    """Absences, vacancies and turnover (zeros when workforce is off); shares of the covered roles' seat time."""
+    from sim.processes.workforce import ROLE_GROUPS
+
+    roles = {r for group in run.cfg.workforce.roles for r in ROLE_GROUPS[group]}
+    seat_hours = sum(run.staff.fte(r) for r in roles if r in run.staff.by_role) * (run.end - run.warmup)
     away = {"absence": 0.0, "vacancy": 0.0}
     for _, why, t0, t1 in run.rec.away:
         away["vacancy" if why == "vacant" else "absence"] += run.ledger_window(t0, t1)
@@ -161,18 +164,29 @@ def workforce_figures(run: "Run", years: float) -> dict[str, float]:
 
 
 def staff_frame(run: "Run") -> pd.DataFrame:
-    """One row per person (or pool): the per-person breakdown (``staff.csv``)."""
+    """One row per person: the per-person breakdown (``staff.csv``). In a pool the persons share one
+    queue, so task hours are the pool's (its own row) and each person's row has the time away."""
     away: dict[str, dict[str, float]] = {}
-    for name, why, t0, t1 in run.rec.away:
-        row = away.setdefault(name, {})
+    for person, why, t0, t1 in run.rec.away:
+        row = away.setdefault(person, {})
         row[why] = row.get(why, 0.0) + run.ledger_window(t0, t1)
     rows = []
     for desk in run.staff.desks():
-        gone = away.get(desk.name, {})
-        rows.append({"staff_id": desk.name, "role": desk.role, "seats": desk.seats, "fte": desk.seats * desk.fte,
-                     "target_groups": "+".join(desk.groups), "caseload_at_end": desk.caseload,
-                     "task_hours": round(desk.busy, 3), "sick_leave_hours": gone.get("sick_leave", 0.0),
-                     "parental_leave_hours": gone.get("parental_leave", 0.0),
-                     "vacant_hours": gone.get("vacant", 0.0),
-                     "started_weeks": None if desk.hired == -math.inf else round(desk.hired / units.WEEK, 2)})
+        pooled = desk.seats > 1
+        if pooled:
+            rows.append({"staff_id": desk.name, "role": desk.role, "pool": desk.name, "fte": desk.seats * desk.fte,
+                         "target_groups": "+".join(desk.groups), "caseload_at_end": desk.caseload,
+                         "task_hours": round(desk.busy, 3)})
+        for person in desk.people[:desk.seats - desk.reserve]:
+            gone = away.get(person, {})
+            hired = desk.hired.get(person)
+            rows.append({"staff_id": person, "role": desk.role, "pool": desk.name if pooled else "",
+                         "fte": desk.fte, "target_groups": "+".join(desk.groups),
+                         "caseload_at_end": None if pooled else desk.caseload,
+                         "task_hours": None if pooled else round(desk.busy, 3),
+                         "sick_leave_hours": gone.get("sick_leave", 0.0),
+                         "parental_leave_hours": gone.get("parental_leave", 0.0),
+                         "vacant_hours": gone.get("vacant", 0.0),
+                         "experience_years_at_start": desk.experience.get(person),
+                         "started_weeks": None if hired is None or hired < 0 else round(hired / units.WEEK, 2)})
     return pd.DataFrame(rows)

@@ -187,8 +187,8 @@ class Run:
                 hours = self.duration[task]()
                 if self.speed != 1.0 and desk.role == "long_term" and task in LONG_TERM_TASKS:
                     hours *= self.speed
-            if desk.hired > start - self.learn_hours:  # a newcomer, still learning (sim/processes/workforce.py)
-                hours /= self.speed_of(desk, start)
+            if desk.hired:  # newcomers at this desk, maybe still learning (sim/processes/workforce.py)
+                hours /= self.performer_speed(desk, start)
             desk.busy += hours
             if task in self.finish_same_day:  # past 16:00 the rest is overtime, not tomorrow's time
                 day_end = (start // units.HOURS_PER_DAY + 1) * units.HOURS_PER_DAY
@@ -201,13 +201,25 @@ class Run:
                 self.rec.event(hh.id, task, desk.role, desk.name, start, start + hours)
             return start
 
-    def speed_of(self, desk: Desk, t: float) -> float:
+    def speed_of(self, hired: float, t: float) -> float:
         """A newcomer's speed: ``workforce.initial_speed`` on the first day, 1 after the learning weeks."""
         start = self.cfg.workforce.initial_speed
-        return start + (1.0 - start) * min(1.0, (t - desk.hired) / self.learn_hours)
+        return start + (1.0 - start) * min(1.0, (t - hired) / self.learn_hours)
+
+    def performer_speed(self, desk: Desk, t: float) -> float:
+        """The speed of whoever does this task: the desk's person, or in a pool one of the persons at
+        work, drawn at random — a newcomer takes an equal share of the pool's tasks."""
+        learning = [p for p, h in desk.hired.items() if t - h < self.learn_hours and p not in desk.away]
+        if not learning:
+            return 1.0
+        if desk.seats == 1:
+            return self.speed_of(desk.hired[learning[0]], t)
+        at_work = desk.seats - desk.reserve - len(desk.away)
+        k = int(self.streams[f"performer.{desk.name}"].random() * max(1, at_work))
+        return self.speed_of(desk.hired[learning[k]], t) if k < len(learning) else 1.0
 
     def learning(self, desk: Desk) -> bool:
-        return self.env.now - desk.hired < self.learn_hours
+        return any(self.env.now - h < self.learn_hours for h in desk.hired.values())
 
     def ledger_window(self, t0: float, t1: float) -> float:
         """Hours of [t0, t1) inside the measurement window."""
@@ -231,8 +243,12 @@ class Run:
         if block <= 0:
             return
         yield env.timeout(day * seat / (desk.seats - desk.reserve))
+        person = desk.people[seat]
         while True:
             day_start = env.now
+            if person in desk.away:  # on leave, or the post is vacant: no day's block (workforce)
+                yield env.timeout(day)
+                continue
             with desk.resource.request(priority=OVERHEAD_PRIORITY) as req:
                 yield req
                 t0 = env.now

@@ -111,11 +111,11 @@ def test_a_newcomer_is_slower_and_learns(turnover):
             and r["task"] not in ("caseload_review",)]
     learner, experienced = [], {}
     for r in done:
-        desk = desks[r["desk"]]
-        since = r["start"] - desk.hired
-        if desk.hired > -math.inf and 0 <= since < 13 * units.WEEK:
+        hired = desks[r["desk"]].hired.get(r["desk"], -math.inf)  # the latest newcomer at that desk
+        since = r["start"] - hired
+        if hired > -math.inf and 0 <= since < 13 * units.WEEK:
             learner.append((r, since))
-        elif desk.hired == -math.inf or since >= 26 * units.WEEK:
+        elif hired == -math.inf or since >= 26 * units.WEEK:
             experienced.setdefault(r["task"], []).append(r["done"] - r["start"])
     assert hires and len(learner) > 100
     base = {task: np.mean(v) for task, v in experienced.items()}
@@ -208,3 +208,58 @@ def test_staff_csv_breaks_time_down_per_person(turnover):
         metrics.summary(turnover)["vacancy_share"] * turnover.staff.fte("long_term") * (turnover.end - turnover.warmup))
     assert (frame.loc[long_term, "task_hours"] > 0).all()
     assert frame.loc[long_term, "started_weeks"].notna().sum() >= 3  # newcomers are marked
+
+
+# --- persons in pooled roles, and payment officers ---------------------------------------------
+
+@pytest.fixture(scope="module")
+def pooled():
+    return run_config(workforce_config(seed=9, weeks=104.0, warmup=0.0, org="farsta", roles=["reception", "payment_officer"],
+                                       **SICK, leavers_per_year=0.3, recruitment_weeks=6.0), ProbeRun)
+
+
+def test_a_person_away_from_a_pool_takes_exactly_one_seat(pooled):
+    desk = pooled.staff.first_visit
+    spells = [(p, t0, t1) for p, _, t0, t1 in pooled.rec.away if p in desk.people]
+    assert len(spells) > 20 and all(p.startswith("reception_") for p, *_ in spells)
+    tasks = [r for r in pooled.requests if r["desk"] == desk.name and r["start"] is not None and r["done"] is not None]
+    for _, t0, t1 in spells:
+        t = (t0 + t1) / 2
+        away_now = sum(1 for _, a0, a1 in spells if a0 <= t < a1)
+        running = sum(1 for r in tasks if r["start"] <= t < r["done"])
+        assert running <= desk.seats - away_now, (t, running, away_now)
+
+
+def test_pooled_leavers_leave_a_vacancy_and_a_newcomer_and_move_no_households(pooled):
+    pool_leavers = [(t, p) for t, p, moved, _ in pooled.rec.leavers if p.startswith("reception_")]
+    assert pool_leavers
+    assert all(moved == 0 for _, p, moved, _ in pooled.rec.leavers if p.startswith("reception_"))
+    assert set(pooled.staff.first_visit.hired) <= set(pooled.staff.first_visit.people)
+    frame = metrics.staff_frame(pooled).set_index("staff_id")
+    assert {"reception", *pooled.staff.first_visit.people} <= set(frame.index)  # the pool and each person
+    assert frame.loc[list(pooled.staff.first_visit.people), "vacant_hours"].sum() > 0
+
+
+def test_a_payment_officer_s_households_move_to_other_officers_without_a_restart_task(pooled):
+    officers = {d.name for d in pooled.staff.payment_officers}
+    moves = [(t, p, m) for t, p, m, _ in pooled.rec.leavers if p in officers]
+    assert moves and sum(m for *_, m in moves) > 0
+    assert not [r for r in pooled.requests if r["task"] == "handover"]  # no long-term caseworker left
+    for hh in pooled.households:  # nobody is left with an officer who is away for good right now
+        if hh.stage == "long_term" and hh.payment_officer is not None:
+            assert hh.payment_officer.name in officers
+
+
+def test_an_unknown_workforce_role_is_named():
+    with pytest.raises(ConfigError) as err:
+        make_config("farsta", workforce__roles=["receptionist"])
+    assert err.value.key == "workforce.roles"
+
+
+def test_every_covered_person_starts_with_an_experience_and_the_inexperienced_start_learning(pooled):
+    people = [(d, p) for d in pooled.staff.desks() if d.role in ("reception", "payment_officer")
+              for p in d.people[:d.seats - d.reserve]]
+    assert people and all(p in d.experience for d, p in people)
+    for d, p in people:
+        if d.experience[p] * units.YEAR < pooled.learn_hours:
+            assert d.hired[p] == pytest.approx(-d.experience[p] * units.YEAR, abs=0.01 * units.YEAR)

@@ -29,14 +29,36 @@ AWAY_PRIORITY = -2  # before the daily overhead (-1) and every task: the person 
 ABSENCES = ("sick_leave", "parental_leave")
 
 
+ROLE_GROUPS = {  # workforce.roles -> the desks' roles it covers
+    "long_term": ("long_term",), "reception": ("reception", "reception_pre_assessment", "reception_first_visit"),
+    "payment_officer": ("payment_officer",), "deputy_manager": ("deputy_manager",), "cash_office": ("cash_office",),
+}
+
+
 def start(run: "Run") -> None:
     wf = run.cfg.workforce
-    for desk in run.staff.long_term:
-        for kind in ABSENCES:
-            if getattr(wf, kind).spells_per_year > 0:
-                run.env.process(absences(run, desk, kind))
-        if wf.leavers_per_year > 0:
-            run.env.process(turnover(run, desk))
+    roles = {r for group in wf.roles for r in ROLE_GROUPS[group]}
+    for desk in run.staff.desks():
+        if desk.role not in roles:
+            continue
+        for person in desk.people[:desk.seats - desk.reserve]:
+            starting_experience(run, desk, person)
+            for kind in ABSENCES:
+                if getattr(wf, kind).spells_per_year > 0:
+                    run.env.process(absences(run, desk, person, kind))
+            if wf.leavers_per_year > 0:
+                run.env.process(turnover(run, desk, person))
+
+
+def starting_experience(run: "Run", desk: "Desk", person: str) -> None:
+    """Years in the job at the start: most are experienced (004 HV), the others may still be learning."""
+    wf = run.cfg.workforce
+    rng = run.streams[f"workforce.experience.{person}"]
+    u, years = rng.random(), rng.random()
+    experience = 4.0 + 8.0 * years if u < wf.experienced_share else 4.0 * years  # assumption: up to 12 years
+    desk.experience[person] = round(experience, 2)
+    if experience * units.YEAR < run.learn_hours:
+        desk.hired[person] = -experience * units.YEAR
 
 
 def enabled(cfg) -> bool:
@@ -44,10 +66,10 @@ def enabled(cfg) -> bool:
     return wf.leavers_per_year > 0 or any(getattr(wf, k).spells_per_year > 0 for k in ABSENCES)
 
 
-def absences(run: "Run", desk: "Desk", kind: str) -> Generator:
+def absences(run: "Run", desk: "Desk", person: str, kind: str) -> Generator:
     """Spells of one kind for one person: exponential gaps between them (a renewal process)."""
     spell = getattr(run.cfg.workforce, kind)
-    rng = run.streams[f"workforce.{kind}.{desk.name}"]
+    rng = run.streams[f"workforce.{kind}.{person}"]
     length = sampler(spell.length_weeks, rng)
     while True:
         yield run.env.timeout(rng.exponential(units.YEAR / spell.spells_per_year))
@@ -57,56 +79,65 @@ def absences(run: "Run", desk: "Desk", kind: str) -> Generator:
             run.tally("substituted_spells")
             yield run.env.timeout(hours)
             continue
-        yield from away(run, desk, kind, hours)
+        yield from away(run, desk, person, kind, hours)
 
 
-def away(run: "Run", desk: "Desk", why: str, hours: float) -> Generator:
-    """Nobody works at ``desk`` for ``hours`` (a task in progress is finished first)."""
+def away(run: "Run", desk: "Desk", person: str, why: str, hours: float) -> Generator:
+    """``person`` does not work for ``hours``: one seat of the desk is held (a task in progress is
+    finished first). At an individual desk nobody works; a pool works with one person fewer."""
     with desk.resource.request(priority=AWAY_PRIORITY) as req:
         yield req
-        desk.away = why
+        desk.away.add(person)
         t0 = run.env.now  # recorded now, so a spell still running when the run ends counts too
         run.ledger.book(desk.role, "vacancy" if why == "vacant" else "absence", t0, t0 + hours)
-        run.rec.away.append((desk.name, why, t0, t0 + hours))
+        run.rec.away.append((person, why, t0, t0 + hours))
         yield run.env.timeout(hours)
-        desk.away = ""
+        desk.away.discard(person)
 
 
-def turnover(run: "Run", desk: "Desk") -> Generator:
-    """The person at ``desk`` leaves now and then; the post is refilled after the recruitment."""
+def turnover(run: "Run", desk: "Desk", person: str) -> Generator:
+    """``person`` leaves now and then; the post is refilled by a newcomer after the recruitment."""
     wf = run.cfg.workforce
-    rng = run.streams[f"workforce.turnover.{desk.name}"]
+    rng = run.streams[f"workforce.turnover.{person}"]
     while True:
         yield run.env.timeout(rng.exponential(units.YEAR / (wf.leavers_per_year * desk.fte)))
         run.tally("leavers")
-        reassign(run, desk)
-        yield from away(run, desk, "vacant", wf.recruitment_weeks * units.WEEK)
-        desk.hired = run.env.now
+        if desk.seats == 1:  # a caseworker's or payment officer's own households move to colleagues
+            reassign(run, desk)
+        else:
+            run.rec.leavers.append((run.env.now, person, 0, 0))
+        yield from away(run, desk, person, "vacant", wf.recruitment_weeks * units.WEEK)
+        desk.hired[person] = run.env.now
         run.tally("hires")
         if wf.mentor_hours_per_week > 0:
             run.env.process(introduction(run, desk))
 
 
 def reassign(run: "Run", leaver: "Desk") -> None:
-    """The leaver's long-term households go to colleagues, each with a handover (restart) task."""
+    """The leaver's long-term households go to colleagues: a caseworker's each with a handover
+    (restart) task, a payment officer's to the least-loaded officer of the group."""
     from sim.staff import least_loaded
 
-    colleagues = [d for d in run.staff.long_term if d is not leaver and not d.away]
+    officer = leaver.role == "payment_officer"
+    pool = run.staff.payment_officers if officer else run.staff.long_term
+    attr = "payment_officer" if officer else "caseworker"
+    colleagues = [d for d in pool if d is not leaver and not d.away]
     moved = left = 0
     for hh in run.households:
-        if hh.caseworker is not leaver or hh.stage != "long_term":
+        if getattr(hh, attr) is not leaver or hh.stage != "long_term":
             continue
-        new = least_loaded(colleagues or [d for d in run.staff.long_term if d is not leaver], hh,
-                           run.policy.caseload_cap)
+        new = least_loaded(colleagues or [d for d in pool if d is not leaver], hh,
+                           0.0 if officer else run.policy.caseload_cap)
         if new is None:  # every colleague at the cap: the household waits for the newcomer
             left += 1
             continue
         new.caseload += 1
         leaver.caseload -= 1
-        hh.caseworker = new
+        setattr(hh, attr, new)
         moved += 1
         run.tally("reassigned")
-        run.env.process(run.work(new, "handover", hh))
+        if not officer:
+            run.env.process(run.work(new, "handover", hh))
     run.rec.leavers.append((run.env.now, leaver.name, moved, left))
 
 
@@ -115,7 +146,8 @@ def introduction(run: "Run", newcomer: "Desk") -> Generator:
     wf = run.cfg.workforce
     weeks = int(wf.learning_weeks)
     for _ in range(weeks):
-        mentors = [d for d in run.staff.long_term if d is not newcomer and not d.away and not run.learning(d)]
+        mentors = [d for d in run.staff.by_role[newcomer.role]
+                   if not d.away and not run.learning(d) and (d is not newcomer or d.seats > 1)]
         if mentors:
             mentor = min(mentors, key=lambda d: d.caseload / d.fte)
             run.env.process(run.work(mentor, "mentoring", hours=wf.mentor_hours_per_week))
