@@ -26,12 +26,12 @@ import csv
 import math
 import re
 import sys
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from sim.config import TARGET_GROUPS, Config, ConfigError, Dist, Org, Process, validate
+from sim.config import DURATIONS, TARGET_GROUPS, Config, ConfigError, Org, leaves, validate
 from sim.timeuse import ACTIVITIES
 
 ORG_DIR = Path(__file__).resolve().parent.parent / "configs" / "org"
@@ -44,7 +44,6 @@ REQUIRED = ("name", "arrivals_per_week", "reception.caseworkers", "long_term.cas
             "payment.cash_office", "deputy_managers")
 NOT_FROM_STAFFING = ("kind", "districts", "time_use", "durations", "servers", "arrivals_per_hour",
                      "service_hours_mean")
-DURATIONS = tuple(f.name for f in fields(Process) if isinstance(getattr(Process(), f.name), Dist))
 
 
 class InputError(ValueError):
@@ -107,21 +106,13 @@ class Setting:
 def org_defaults() -> dict[str, object]:
     """Every settable org key (dotted) with its schema default."""
     out: dict[str, object] = {}
-
-    def walk(obj, prefix: str) -> None:
-        for f in fields(obj):
-            value = getattr(obj, f.name)
-            key = prefix + f.name
-            if not prefix and f.name in NOT_FROM_STAFFING:
-                continue
-            if is_dataclass(value):
-                walk(value, key + ".")
-            elif key == "households.target_groups":
-                for group in TARGET_GROUPS:
-                    out[f"{key}.{group}"] = value.get(group, 0.0)
-            else:
-                out[key] = value
-    walk(Org(), "")
+    for key, value in leaves(Org()).items():
+        if key.split(".")[0] in NOT_FROM_STAFFING:
+            continue
+        if key == "households.target_groups":  # one row per group in a sheet
+            out.update({f"{key}.{group}": value.get(group, 0.0) for group in TARGET_GROUPS})
+        else:
+            out[key] = value
     return out
 
 

@@ -63,6 +63,7 @@ LABELS = {
     "caseload_per_payment_officer": "caseload / payment officer",
     "households_in_stock": "households in stock",
     "months_on_assistance": "months on assistance / household / year",
+    "payment_delay_days": "payment delay (days)",
 }
 
 

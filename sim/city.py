@@ -19,8 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sim import units
-from sim.config import Config, ConfigError, Org
+from sim.config import Config, ConfigError, Org, leaves
 
 ORG_DIR = Path(__file__).resolve().parent.parent / "configs" / "org"
 DISTRICT_ORGS = ("farsta", "sodermalm", "hasselby_vallingby")
@@ -81,8 +80,8 @@ def validate_city(cfg: Config) -> None:
     org = cfg.org
     if not org.districts:
         raise ConfigError("org.districts", [], "a city lists at least one district: {name, org, scale}")
-    default = _leaves(Org())
-    for key, value in _leaves(org).items():
+    default = leaves(Org())
+    for key, value in leaves(org).items():
         if key.split(".")[0] not in CITY_FIELDS and value != default.get(key):
             raise ConfigError(f"org.{key}", value,
                               "a city takes its districts' values; change the district's file in configs/org/ "
@@ -107,7 +106,6 @@ class CityRun:
 
     def __init__(self, cfg: Config):
         self.cfg = cfg
-        self.warmup = cfg.warmup_weeks * units.WEEK
         self.districts: list[tuple[str, dict]] = []
         self.weekly_parts: list = []  # each district's weekly stocks and queues (small: one row a week)
         self.waits: list[float] = []  # first-visit waits after the warm-up, hours, all districts
@@ -155,20 +153,6 @@ class CityRun:
 
         return pd.DataFrame([{"district": name, **{k: s.get(k, math.nan) for k in HEADLINE}}
                              for name, s in self.districts])
-
-
-def _leaves(obj, prefix: str = "") -> dict:
-    """A dataclass as {dotted key: value}, so an error can name the exact key."""
-    from dataclasses import fields, is_dataclass
-
-    out = {}
-    for f in fields(obj):
-        value = getattr(obj, f.name)
-        if is_dataclass(value):
-            out.update(_leaves(value, f"{prefix}{f.name}."))
-        else:
-            out[f"{prefix}{f.name}"] = value
-    return out
 
 
 def _weight_of(key: str) -> str:

@@ -9,7 +9,7 @@ naming the key, the bad value and what is allowed. Nothing here imports SimPy.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
 from sim import timeuse
@@ -325,6 +325,22 @@ class Config:
     event_log: bool = False
 
 
+# The task durations of Process (a district's own fitted ones replace them: org.durations).
+DURATIONS = tuple(f.name for f in fields(Process) if isinstance(getattr(Process(), f.name), Dist))
+
+
+def leaves(obj, prefix: str = "") -> dict:
+    """A dataclass as {dotted key: value} (nested dataclasses flattened), so errors name the exact key."""
+    out = {}
+    for f in fields(obj):
+        value = getattr(obj, f.name)
+        if is_dataclass(value):
+            out.update(leaves(value, f"{prefix}{f.name}."))
+        else:
+            out[f"{prefix}{f.name}"] = value
+    return out
+
+
 def register_configs() -> None:
     """Register the schemas so YAML files are type-checked against them."""
     from hydra.core.config_store import ConfigStore
@@ -492,9 +508,8 @@ def validate(cfg: Config) -> Config:
     if org.time_use and not 95.0 <= sum(org.time_use.values()) <= 105.0:
         raise ConfigError("org.time_use", round(sum(org.time_use.values()), 2), "shares (%) must add up to 100 (±5)")
     for name, dist in org.durations.items():
-        if not isinstance(getattr(Process(), name, None), Dist):
-            durations = [f.name for f in fields(Process) if isinstance(getattr(Process(), f.name), Dist)]
-            raise ConfigError(f"org.durations.{name}", name, f"durations: {', '.join(durations)}")
+        if name not in DURATIONS:
+            raise ConfigError(f"org.durations.{name}", name, f"durations: {', '.join(DURATIONS)}")
         _dist(f"org.durations.{name}", dist)
     for activity in tu.overhead:
         if activity not in timeuse.ACTIVITIES:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -42,7 +43,7 @@ class Desk:
     """
 
     __slots__ = ("name", "role", "seats", "fte", "groups", "resource", "caseload", "overhead", "reserve",
-                 "self_pays", "people", "away", "hired", "experience", "busy")
+                 "self_pays", "people", "away", "hired", "learning_until", "experience", "busy")
 
     def __init__(self, env: simpy.Environment, name: str, role: str, seats: int, fte: float,
                  groups: tuple[str, ...], overhead: dict[str, float]):
@@ -60,6 +61,7 @@ class Desk:
         self.people = (name,) if seats == 1 else tuple(f"{name}_{i + 1:02d}" for i in range(seats))
         self.away: set[str] = set()  # persons on leave or posts vacant (sim/processes/workforce.py)
         self.hired: dict[str, float] = {}  # person -> when a newcomer started (they learn)
+        self.learning_until = -math.inf  # the last newcomer here is at full speed from then (hot-path check)
         self.experience: dict[str, float] = {}  # person -> years in the job when the run starts
         self.busy = 0.0  # task hours worked at this desk (the per-person breakdown)
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from sim import units
+from sim.recorder import EVENT_COLUMNS
 
 if TYPE_CHECKING:
     from sim.model import Run
@@ -72,8 +73,7 @@ def working_hours(moment: datetime) -> float:
     return week * units.WEEK + day * units.HOURS_PER_DAY + delta.seconds / 3600.0
 
 
-COLUMNS = ("household", "activity", "role", "resource", "start", "end", "case_id", "start_timestamp",
-           "complete_timestamp")
+COLUMNS = (*EVENT_COLUMNS, "case_id", "start_timestamp", "complete_timestamp")
 
 
 def frame(run: "Run") -> pd.DataFrame:
@@ -81,7 +81,7 @@ def frame(run: "Run") -> pd.DataFrame:
     working-hour ``start``/``end``) and the process-mining ones (case id, calendar timestamps)."""
     if run.rec.events is None:
         raise ValueError("the run kept no event log: set event_log=true")
-    log = pd.DataFrame(run.rec.events, columns=list(COLUMNS[:6]))
+    log = pd.DataFrame(run.rec.events, columns=list(EVENT_COLUMNS))
     log["case_id"] = "household-" + log["household"].astype(str)
     log["start_timestamp"] = pd.to_datetime([timestamp(t) for t in log["start"]])
     log["complete_timestamp"] = pd.to_datetime([timestamp(t) for t in log["end"]])

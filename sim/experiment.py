@@ -149,10 +149,7 @@ def run_shard(spec: ExperimentSpec, out_dir: Path, replications: int | None, sha
     from sim import shards as sharding
     from sim.runner import run_detail, run_many
 
-    if shards < 1:
-        raise ConfigError("shards", shards, "a whole number >= 1")
-    if not 0 <= shard < shards:
-        raise ConfigError("shard", shard, f"0 .. {shards - 1} (shards={shards})")
+    sharding.check(shard, shards)
     n, order, planned = plan(spec, replications)
     sharding.write_plan(out_dir, spec, n, shards)
     mine = sharding.select(planned, shard, shards)

@@ -59,7 +59,6 @@ class Run:
         self.end = cfg.horizon_weeks * units.WEEK
         self.ledger = TimeLedger(self.warmup, self.end)
         self.rec = Recorder(cfg.event_log)
-        self.event_log = cfg.event_log
         self.policy = resolve(cfg)
         self.staff = Staff(self.env, cfg, self.policy)
         order = list(cfg.process.priorities)
@@ -77,7 +76,7 @@ class Run:
             desk.self_pays = bool(chooser.random() < v.payment.self_pay_share)
         self.count = {k: 0 for k in ("handovers", "self_payments", "late_payments", "debts", "evictions",
                                      "clerical_tasks", "clerical_fallbacks", "misrouted_contacts", "leavers",
-                                     "hires", "reassigned", "substituted_spells")}
+                                     "hires", "reassigned")}
         self.households: list[Household] = []  # every household created (a leaver's cases are found here)
         self.substitute_hours = 0.0  # substitutes' hours inside the measurement window
         self.learn_hours = cfg.workforce.learning_weeks * units.WEEK
@@ -187,7 +186,7 @@ class Run:
                 hours = self.duration[task]()
                 if self.speed != 1.0 and desk.role == "long_term" and task in LONG_TERM_TASKS:
                     hours *= self.speed
-            if desk.hired:  # newcomers at this desk, maybe still learning (sim/processes/workforce.py)
+            if desk.learning_until > start:  # a newcomer at this desk (sim/processes/workforce.py)
                 hours /= self.performer_speed(desk, start)
             desk.busy += hours
             if task in self.finish_same_day:  # past 16:00 the rest is overtime, not tomorrow's time
@@ -197,7 +196,7 @@ class Run:
                     hours = day_end - start
             yield env.timeout(hours)
             self.ledger.book(desk.role, ACTIVITY_OF[task], start, start + hours)
-            if hh is not None and self.event_log:
+            if hh is not None and self.rec.events is not None:
                 self.rec.event(hh.id, task, desk.role, desk.name, start, start + hours)
             return start
 
@@ -219,7 +218,7 @@ class Run:
         return self.speed_of(desk.hired[learning[k]], t) if k < len(learning) else 1.0
 
     def learning(self, desk: Desk) -> bool:
-        return any(self.env.now - h < self.learn_hours for h in desk.hired.values())
+        return desk.learning_until > self.env.now
 
     def ledger_window(self, t0: float, t1: float) -> float:
         """Hours of [t0, t1) inside the measurement window."""

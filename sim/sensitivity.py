@@ -106,9 +106,13 @@ def effects(raw: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-LABELS = {"first_visit_wait_weeks": "first-visit wait (weeks)", "caseload_per_caseworker": "caseload per caseworker",
-          "followups_on_time_share": "follow-ups on time (share)", "payment_delay_days": "payment delay (days)",
-          "households_in_stock": "households in stock", "cost_sek_per_year": "staff cost (SEK/year)"}
+def label(metric: str) -> tuple[str, float]:
+    """The report's words and scale for a figure (sim.kpis), else the calibration table's, else its key."""
+    from sim.calibration import LABELS
+    from sim.kpis import BY_KEY
+
+    kpi = BY_KEY.get(metric)
+    return (f"{kpi.label} ({kpi.unit})", kpi.scale) if kpi else (LABELS.get(metric, metric), 1.0)
 
 
 def tornado(table: pd.DataFrame, design: Design, path: Path) -> Path:
@@ -128,7 +132,8 @@ def tornado(table: pd.DataFrame, design: Design, path: Path) -> Path:
     fig, axes = plt.subplots(rows, cols, figsize=(7.5 * cols, (0.42 * len(design.inputs) + 1.6) * rows),
                              squeeze=False)
     for ax, metric in zip(axes.flat, metrics):
-        t = table[table["metric"] == metric].pivot(index="input", columns="level", values="effect")
+        title, scale = label(metric)
+        t = table[table["metric"] == metric].pivot(index="input", columns="level", values="effect") * scale
         t = t.reindex(t.abs().max(axis=1).sort_values().index)
         y = list(range(len(t)))
         ax.barh(y, t["low"], color="#4c72b0", label="input at its low value")
@@ -137,7 +142,7 @@ def tornado(table: pd.DataFrame, design: Design, path: Path) -> Path:
         ranges = {k: v for k, v in design.inputs.items()}
         ax.set_yticks(y, [f"{i.split('.', 1)[-1]} [{ranges[i][0]:g}–{ranges[i][1]:g}]" for i in t.index], fontsize=8)
         base = table.loc[table["metric"] == metric, "base"].iloc[0]
-        ax.set_title(f"{LABELS.get(metric, metric)}: change from the base ({base:.3g})", fontsize=10)
+        ax.set_title(f"{title}: change from the base ({base * scale:.3g})", fontsize=10)
         ax.xaxis.set_major_locator(MaxNLocator(6))
         ax.grid(axis="x", alpha=0.3)
     for ax in list(axes.flat)[len(metrics):]:

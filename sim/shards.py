@@ -17,6 +17,15 @@ from pathlib import Path
 PLAN = "experiment.json"
 
 
+def check(shard: int, shards: int) -> None:
+    from sim.config import ConfigError
+
+    if shards < 1:
+        raise ConfigError("shards", shards, "a whole number >= 1")
+    if not 0 <= shard < shards:
+        raise ConfigError("shard", shard, f"0 .. {shards - 1} (shards={shards})")
+
+
 def shard_of(replication: int, shards: int) -> int:
     """The job that runs replication ``replication`` (round robin, so every job gets every variant)."""
     return replication % shards

@@ -47,15 +47,13 @@ class ExperimentSweep(Callback):
 
     def _start(self, config: DictConfig) -> None:
         from sim import shards as sharding
-        from sim.config import ConfigError
         from sim.experiment import ExperimentSpec, check, sweep_dir
 
         _refuse_swept_experiment(list(config.hydra.overrides.task))
         spec = ExperimentSpec(**OmegaConf.to_container(config.experiment, resolve=True))
         n = spec.replications if config.replications is None else int(config.replications)
         check(spec, n)
-        if int(config.shards) < 1:
-            raise ConfigError("shards", config.shards, "a whole number >= 1")
+        sharding.check(0, int(config.shards))
         out_dir = sweep_dir(config.hydra.sweep.dir)
         sharding.write_plan(out_dir, spec, n, int(config.shards))
         command = " ".join(shlex.quote(a) for a in [sys.executable, "-m", "sim.experiment", "-m",

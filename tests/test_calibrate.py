@@ -13,7 +13,7 @@ import pytest
 
 from sim.calibrate import InputError, calibrate, fit_durations
 from sim.city import load_district
-from sim.config import Config, validate
+from sim.config import Config, Org, validate
 from sim.metrics import summary
 from sim.model import Run
 from sim.timeuse import RAMBOLL_TABLE

@@ -58,7 +58,12 @@ def starting_experience(run: "Run", desk: "Desk", person: str) -> None:
     experience = 4.0 + 8.0 * years if u < wf.experienced_share else 4.0 * years  # assumption: up to 12 years
     desk.experience[person] = round(experience, 2)
     if experience * units.YEAR < run.learn_hours:
-        desk.hired[person] = -experience * units.YEAR
+        newcomer(run, desk, person, -experience * units.YEAR)
+
+
+def newcomer(run: "Run", desk: "Desk", person: str, started: float) -> None:
+    desk.hired[person] = started
+    desk.learning_until = max(desk.learning_until, started + run.learn_hours)
 
 
 def enabled(cfg) -> bool:
@@ -76,7 +81,6 @@ def absences(run: "Run", desk: "Desk", person: str, kind: str) -> Generator:
         hours = length() * units.WEEK
         if rng.random() < spell.substitute_share:  # a substitute keeps the desk working
             run.substitute_hours += run.ledger_window(run.env.now, run.env.now + hours)
-            run.tally("substituted_spells")
             yield run.env.timeout(hours)
             continue
         yield from away(run, desk, person, kind, hours)
@@ -107,7 +111,7 @@ def turnover(run: "Run", desk: "Desk", person: str) -> Generator:
         else:
             run.rec.leavers.append((run.env.now, person, 0, 0))
         yield from away(run, desk, person, "vacant", wf.recruitment_weeks * units.WEEK)
-        desk.hired[person] = run.env.now
+        newcomer(run, desk, person, run.env.now)
         run.tally("hires")
         if wf.mentor_hours_per_week > 0:
             run.env.process(introduction(run, desk))
