@@ -110,8 +110,8 @@ def bare_mmc(hours: float, servers: int = 10, arrivals_per_hour: float = 8.0, se
 
 def overhead(repeats: int, weeks: int) -> dict:
     """Events/s of the HV model vs a bare M/M/c with about as many events, alternating, in-process."""
-    from sim.compose import load_config
-    from sim.model import simulate
+    from sim.config.compose import load_config
+    from sim.model.simulate import simulate
 
     cfg = load_config([HV, f"horizon_weeks={weeks}", "warmup_weeks=0"])
     pilot = events_processed(bare_mmc(1000.0))
@@ -180,8 +180,8 @@ def district_scaling(repeats: int, counts: list[int]) -> list[dict]:
 
 # --- 4. parallel efficiency -------------------------------------------------------------------
 def parallel(repeats: int, n: int, weeks: int, warmup: int) -> dict:
-    from sim.compose import load_config
-    from sim.runner import run_many
+    from sim.config.compose import load_config
+    from sim.experiments.runner import run_many
 
     configs = [load_config([HV, f"horizon_weeks={weeks}", f"warmup_weeks={warmup}", f"seed={s}"])
                for s in range(n)]
@@ -239,7 +239,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--quick", action="store_true", help="about a minute: 2 repeats, shorter runs")
     parser.add_argument("--out", type=Path, default=HERE / "results.json")
     args = parser.parse_args(argv)
-    from sim.output import write_json
+    from sim.outputs.files import write_json
 
     repeats = 2 if args.quick else 3
     started = time.perf_counter()

@@ -1,214 +1,35 @@
 """``python -m sim.experiment experiment=<name>``: compare organisational variants, paired.
 
-An experiment (``configs/experiment/<name>.yaml``) names a district, a baseline and variants,
-each a list of Hydra overrides. Replication k of every variant uses seed k, so arrivals and
-households are the same in every variant (common random numbers) and the differences to the
-baseline are paired. Writes into the run directory: ``results.csv``/``.parquet`` (tidy:
-variant, replication, metric, value), ``summary.csv`` (mean, 95 % CI, paired difference to the
-baseline with its CI), the plots and ``report.html``. A killed experiment started again with
-the same ``hydra.run.dir`` reuses the replications that finished.
+An experiment (``experiments/<name>.yaml``) names a district, a baseline and variants, each a list
+of Hydra overrides; :mod:`sim.experiments.compare` runs it with common random numbers and writes
+results, summary, plots and ``report.html`` into the run directory. With ``-m`` (a multirun) each
+Hydra job runs one shard of the replications, on any launcher (:mod:`sim.experiments.shards`,
+:mod:`sim.experiments.sweep_callbacks`). A killed experiment started again with the same
+``hydra.run.dir`` reuses the replications that finished.
 """
 
 from __future__ import annotations
 
+import os
 import sys
-from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Optional
 
 import hydra
-import numpy as np
-import pandas as pd
+from hydra.core.hydra_config import HydraConfig
+from hydra.errors import HydraException
+from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
+from omegaconf.errors import OmegaConfBaseException
 
-from sim.config import ConfigError
-from sim.stats import estimate
-
-
-@dataclass
-class ExperimentSpec:
-    name: str = ""
-    title: str = ""
-    question: str = ""
-    org: str = "hasselby_vallingby"
-    replications: int = 10
-    horizon_weeks: float = 260.0  # as configs/config.yaml: 3 years of warm-up, 2 measured
-    warmup_weeks: float = 156.0
-    baseline: str = ""
-    variants: dict[str, list[str]] = field(default_factory=dict)
-    overrides: list[str] = field(default_factory=list)  # applied to every variant
-
-
-@dataclass
-class ExperimentApp:
-    experiment: ExperimentSpec = field(default_factory=ExperimentSpec)
-    replications: Optional[int] = None
-    workers: Optional[int] = None
-    shards: int = 1  # multirun (-m): Hydra jobs sharing the replications (hydra.sweeper.params.shard)
-    shard: int = 0   # this job's share: replications k with k % shards == shard
-
-
-def register() -> None:
-    from hydra.core.config_store import ConfigStore
-
-    ConfigStore.instance().store(name="experiment_app_schema", node=ExperimentApp)
-
-
-def check(spec: ExperimentSpec, replications: int) -> None:
-    """Errors a consultant can make in an experiment file, named by key."""
-    if not spec.variants:
-        raise ConfigError("experiment.variants", {}, "list at least a baseline and one variant")
-    if not spec.baseline:
-        raise ConfigError("experiment.baseline", spec.baseline,
-                          f"name the baseline variant, one of: {', '.join(spec.variants)}")
-    if spec.baseline not in spec.variants:
-        raise ConfigError("experiment.baseline", spec.baseline, f"must be one of: {', '.join(spec.variants)}")
-    if replications < 2:
-        raise ConfigError("replications", replications, "must be at least 2 for a confidence interval")
-
-
-def variant_configs(spec: ExperimentSpec, replications: int):
-    """(variant, replication, Config) for every run, baseline first; seed k = replication k (CRN)."""
-    from sim.compose import load_config
-
-    order = [spec.baseline] + [v for v in spec.variants if v != spec.baseline]
-    out = []
-    for variant in order:
-        overrides = [f"org={spec.org}", f"horizon_weeks={spec.horizon_weeks}", f"warmup_weeks={spec.warmup_weeks}",
-                     *spec.overrides, *spec.variants[variant]]
-        try:
-            base = load_config(overrides)
-        except ConfigError as err:
-            raise ConfigError(f"experiment.variants.{variant}: {err.key}", err.value, err.allowed) from None
-        except Exception as err:  # Hydra composition errors: unknown group option, bad override...
-            message = str(err).strip().splitlines()[0]
-            raise ConfigError(f"experiment.variants.{variant}", list(spec.variants[variant]), message) from None
-        if base.org.kind == "mmc":
-            raise ConfigError("experiment.org", spec.org, "a district or a city (org=mmc is the validation "
-                              "reduction: python -m sim org=mmc)")
-        base = replace(base, variant=replace(base.variant, name=variant))
-        out += [(variant, k, replace(base, seed=k)) for k in range(replications)]
-    return order, out
-
-
-def tidy(order: list[str], runs: list[tuple[str, int]], results: list[dict]) -> pd.DataFrame:
-    """One row per variant × replication × numeric metric."""
-    rows = []
-    for (variant, k), result in zip(runs, results):
-        for metric, value in result["summary"].items():
-            if isinstance(value, (int, float)) and not isinstance(value, bool) and metric != "seed":
-                rows.append((variant, k, metric, float(value)))
-    frame = pd.DataFrame(rows, columns=["variant", "replication", "metric", "value"])
-    frame["variant"] = pd.Categorical(frame["variant"], categories=order, ordered=True)
-    return frame
-
-
-def aggregate(results: pd.DataFrame, baseline: str) -> pd.DataFrame:
-    """Mean and 95 % CI per variant and metric, and the paired difference to the baseline."""
-    wide = results.pivot_table(index=["metric", "replication"], columns="variant", values="value",
-                               observed=True, dropna=False)
-    rows = []
-    for metric in wide.index.get_level_values(0).unique():
-        block = wide.loc[metric]
-        for variant in block.columns:
-            est = estimate(block[variant].tolist())
-            row = {"variant": variant, "metric": metric, "mean": est.mean, "ci_low": est.low, "ci_high": est.high,
-                   "diff": np.nan, "diff_ci_low": np.nan, "diff_ci_high": np.nan}
-            if variant != baseline:
-                paired = (block[variant] - block[baseline]).tolist()
-                d = estimate(paired)
-                row.update({"diff": d.mean, "diff_ci_low": d.low, "diff_ci_high": d.high})
-            rows.append(row)
-    out = pd.DataFrame(rows)
-    out["variant"] = pd.Categorical(out["variant"], categories=list(wide.columns), ordered=True)
-    return out.sort_values(["variant", "metric"]).reset_index(drop=True)
-
-
-def plan(spec: ExperimentSpec, replications: int | None):
-    """(replications, variant order, planned runs) after checking the experiment."""
-    n = spec.replications if replications is None else replications
-    check(spec, n)
-    order, planned = variant_configs(spec, n)
-    return n, order, planned
-
-
-def run_experiment(spec: ExperimentSpec, out_dir: Path, replications: int | None = None,
-                   workers: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame, list[dict]]:
-    """Run (or resume) every replication of every variant; write results, summary, plots, report."""
-    from sim.runner import run_detail, run_many
-
-    n, order, planned = plan(spec, replications)
-    results = run_many([c for _, _, c in planned], cache_dir=out_dir / "replications", workers=workers,
-                       label=f"{spec.name}: {len(order)} variants x {n}", job=run_detail)
-    return write_outputs(spec, out_dir, n, order, planned, results)
-
-
-def run_shard(spec: ExperimentSpec, out_dir: Path, replications: int | None, shard: int, shards: int,
-              workers: int | None = None) -> dict:
-    """One Hydra job of a multirun: this shard's replications of every variant, into the shared cache."""
-    from sim import shards as sharding
-    from sim.runner import run_detail, run_many
-
-    sharding.check(shard, shards)
-    n, order, planned = plan(spec, replications)
-    sharding.write_plan(out_dir, spec, n, shards)
-    mine = sharding.select(planned, shard, shards)
-    run_many([c for _, _, c in mine], cache_dir=out_dir / "replications", workers=workers,
-             label=f"{spec.name} shard {shard}/{shards}", job=run_detail)
-    return {"shard": shard, "runs": len(mine)}
-
-
-class IncompleteSweep(RuntimeError):
-    """A multirun finished (or failed) with replications missing; the message names the jobs."""
-
-
-def finish(out_dir: Path, job_name: str = "experiment", command: str = "") -> pd.DataFrame:
-    """Aggregate a multirun's shared cache exactly like a local run; name the jobs whose work is missing."""
-    from sim import shards as sharding
-    from sim.runner import cached, run_detail
-
-    spec, n, shards = sharding.read_plan(out_dir)
-    order, planned = variant_configs(spec, n)
-    results = cached([c for _, _, c in planned], out_dir / "replications", run_detail)
-    missing = sharding.missing_by_shard(planned, results, shards)
-    if missing:
-        total = sum(len(v) for v in missing.values())
-        hint = f"\nRe-run to run only what is missing:\n  {command}" if command else ""
-        raise IncompleteSweep(f"{spec.name}: {total} of {len(planned)} replications did not finish in {out_dir}:\n"
-                              + sharding.describe_missing(missing, shards, job_name) + hint)
-    _, summary, _ = write_outputs(spec, out_dir, n, order, planned, results)
-    return summary
-
-
-def write_outputs(spec: ExperimentSpec, out_dir: Path, n: int, order: list[str], planned: list,
-                  results: list[dict]) -> tuple[pd.DataFrame, pd.DataFrame, list[dict]]:
-    """results.csv/.parquet, summary.csv, plots and report.html, each written atomically."""
-    from sim import experiment_plots, report
-    from sim.output import atomic_write, write_csv
-
-    runs = [(v, k) for v, k, _ in planned]
-    frame = tidy(order, runs, results)
-    summary = aggregate(frame, spec.baseline)
-    write_csv(out_dir / "results.csv", frame)
-    atomic_write(out_dir / "results.parquet", lambda tmp: frame.to_parquet(tmp, index=False))
-    write_csv(out_dir / "summary.csv", summary)
-    details = [dict(variant=v, replication=k, **r) for (v, k), r in zip(runs, results)]
-    figures = experiment_plots.all_plots(spec, order, summary, details, out_dir)
-    atomic_write(out_dir / "report.html",
-                 lambda tmp: tmp.write_text(report.html(spec, order, n, summary, figures), encoding="utf-8"))
-    return frame, summary, details
-
-
-register()
+from sim.config.errors import UserError, fail
+from sim.experiments import sweep_callbacks
+from sim.experiments.compare import run_experiment, run_shard
+from sim.experiments.spec import register_experiments, sweep_dir
+from sim.outputs import report
 
 
 @hydra.main(version_base="1.3", config_path="../configs", config_name="experiment_app")
 def main(cfg: DictConfig) -> dict | None:
-    from hydra.core.hydra_config import HydraConfig
-    from hydra.types import RunMode
-
-    from sim import report
-
     app = OmegaConf.to_object(cfg)
     hc = HydraConfig.get()
     try:
@@ -217,18 +38,12 @@ def main(cfg: DictConfig) -> dict | None:
                              app.workers)
         out_dir = Path(hc.runtime.output_dir)
         _, summary, _ = run_experiment(app.experiment, out_dir, app.replications, app.workers)
-    except ConfigError as err:
-        print(f"Configuration error: {err}", file=sys.stderr)
-        sys.exit(2)
+    except UserError as err:
+        fail(err)
     n = app.experiment.replications if app.replications is None else app.replications
     print(report.text_summary(app.experiment, n, summary))
     print(f"\nReport: {out_dir / 'report.html'}")
     return None
-
-
-def sweep_dir(path: str) -> Path:
-    """The multirun's folder, absolute, so a job on another node writes where the driver reads."""
-    return Path(path).expanduser().resolve()
 
 
 def cli() -> None:
@@ -237,17 +52,13 @@ def cli() -> None:
     Hydra is asked to raise (HYDRA_FULL_ERROR) so that a failed or cancelled job of a multirun
     reaches us: we name the job and list the replications that are missing.
     """
-    import os
-
-    from sim import sweep_callbacks
-
+    register_experiments()
     wants_trace = os.environ.get("HYDRA_FULL_ERROR") == "1"
     os.environ["HYDRA_FULL_ERROR"] = "1"
     try:
         main()
-    except ConfigError as err:
-        print(f"Configuration error: {err}", file=sys.stderr)
-        sys.exit(2)
+    except UserError as err:
+        fail(err)
     except Exception as err:
         if wants_trace:
             raise
@@ -255,7 +66,8 @@ def cli() -> None:
             print(sweep_callbacks.describe_job_error(err), file=sys.stderr)
             sweep_callbacks.report_failure()
             sys.exit(1)
-        if type(err).__module__.split(".")[0] in ("hydra", "omegaconf"):  # bad override, unknown group...
+        if isinstance(err, (HydraException, OmegaConfBaseException)) or type(err).__module__.split(".")[0] in (
+                "hydra", "omegaconf"):  # bad override, unknown group...
             print(f"Error: {err}\nSet HYDRA_FULL_ERROR=1 for a complete stack trace.", file=sys.stderr)
             sys.exit(1)
         raise

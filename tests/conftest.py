@@ -17,8 +17,9 @@ from typing import Any
 
 from omegaconf import OmegaConf
 
-from sim.config import Config, validate
-from sim.model import Run
+from sim.config.schema import Config
+from sim.config.validate import validate
+from sim.model.run import Run
 
 REPO = Path(__file__).resolve().parent.parent
 CONFIGS = REPO / "configs"
@@ -125,33 +126,37 @@ def guard_clock(run: Run, max_events_at_one_time: int = 300_000) -> Run:
 
 
 class ProbeRun(Run):
-    """A Run that keeps its households and a record of every task request.
+    """A Run that keeps a snapshot of each household at arrival and a record of every task request.
 
-    ``households`` (kept by Run itself): every new household; ``attributes``: a snapshot of each at arrival.
-    ``requests``: one dict per call of ``work``: task, household id, desk name and role,
+    ``population.all`` (kept by Run itself): every new household; ``attributes``: a snapshot of each at
+    arrival. ``requests``: one dict per call of ``tasks.work``: task, household id, desk name and role,
     ``requested`` (queue entry), ``start`` (None if squeezed out or still running) and
-    ``done`` (end time, None while still queued or running).
+    ``done`` (end time, None while still queued or running). The probes wrap the run's own services,
+    so the processes run unchanged.
     """
 
     def __init__(self, cfg: Config):
         super().__init__(cfg)
         self.attributes: dict[int, tuple] = {}
         self.requests: list[dict[str, Any]] = []
+        new, work = self.population.new, self.tasks.work
 
-    def new_household(self):
-        hh = super().new_household()
-        self.attributes[hh.id] = household_attributes(hh)
-        return hh
+        def probe_new():
+            hh = new()
+            self.attributes[hh.id] = household_attributes(hh)
+            return hh
 
-    def work(self, desk, task, hh=None, hours=None, deadline=None, act_at_deadline=True):
-        req = {"task": task, "hh": None if hh is None else hh.id, "desk": desk.name, "role": desk.role,
-               "requested": self.env.now, "deadline": deadline, "start": None, "done": None}
-        self.requests.append(req)
-        start = yield from super().work(desk, task, hh, hours=hours, deadline=deadline,
-                                        act_at_deadline=act_at_deadline)
-        req["start"] = start
-        req["done"] = self.env.now
-        return start
+        def probe_work(desk, task, hh=None, hours=None, deadline=None, act_at_deadline=True):
+            req = {"task": task, "hh": None if hh is None else hh.id, "desk": desk.name, "role": desk.role,
+                   "requested": self.env.now, "deadline": deadline, "start": None, "done": None}
+            self.requests.append(req)
+            start = yield from work(desk, task, hh, hours=hours, deadline=deadline, act_at_deadline=act_at_deadline)
+            req["start"] = start
+            req["done"] = self.env.now
+            return start
+
+        self.population.new = probe_new
+        self.tasks.work = probe_work
 
 
 def household_attributes(hh) -> tuple:

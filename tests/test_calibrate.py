@@ -11,12 +11,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim.calibrate import InputError, calibrate, fit_durations
-from sim.city import load_district
-from sim.config import Config, Org, validate
-from sim.metrics import summary
-from sim.model import Run
-from sim.timeuse import RAMBOLL_TABLE
+from sim.intake.calibrate import InputError, calibrate, fit_durations
+from sim.config.compose import load_district
+from sim.config.schema import Config, Org
+from sim.config.validate import validate
+from sim.analysis.metrics import summary
+from sim.model.run import Run
+from sim.config.ramboll import RAMBOLL_TABLE
 
 from conftest import ORGS, REPO
 
@@ -29,7 +30,7 @@ def generate(tmp_path: Path, staffing: Path, name: str = "mine", **kw):
 
 
 def load_org(path: Path) -> Org:
-    from sim.compose import load_org_file
+    from sim.config.compose import load_org_file
 
     return load_org_file(path)
 

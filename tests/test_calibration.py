@@ -7,8 +7,9 @@ study's band: we cannot then reject that the model's long-run mean lies in the b
 
 import pytest
 
-from sim.calibration import TARGETS, run_calibration
-from sim.stats import estimate
+from sim.analysis.calibration import TARGETS
+from sim.experiments.calibration import run_calibration
+from sim.analysis.stats import estimate
 
 pytestmark = pytest.mark.slow
 

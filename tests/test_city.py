@@ -9,11 +9,15 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from sim.city import SUMS, district_configs, scaled, load_district
-from sim.compose import load_config
-from sim.config import CityDistrict, ConfigError, validate
-from sim.metrics import summary
-from sim.model import Run, simulate
+from sim.analysis.city import SUMS
+from sim.model.city import district_configs
+from sim.config.compose import scaled, load_district
+from sim.config.compose import load_config
+from sim.config.schema import CityDistrict, ConfigError
+from sim.config.validate import validate
+from sim.analysis.metrics import summary
+from sim.model.run import Run
+from sim.model.simulate import simulate
 
 from conftest import REPO
 
@@ -116,7 +120,8 @@ def test_city_cli_writes_the_city_summary_and_one_row_per_district(tmp_path):
 
 def test_an_experiment_compares_variants_across_a_whole_city(tmp_path):
     """A city experiment: every district gets the variant; CRN pairs the city replications."""
-    from sim.experiment import ExperimentSpec, run_experiment
+    from sim.experiments.spec import ExperimentSpec
+    from sim.experiments.compare import run_experiment
 
     two = "org.districts=[{name: A, org: farsta, scale: 0.5}, {name: B, org: sodermalm, scale: 0.5}]"
     spec = ExperimentSpec(name="city", title="Two-district city", org="stockholm", replications=2,
@@ -132,7 +137,8 @@ def test_an_experiment_compares_variants_across_a_whole_city(tmp_path):
 
 
 def test_an_experiment_on_the_mm1_reduction_is_refused():
-    from sim.experiment import ExperimentSpec, variant_configs
+    from sim.experiments.spec import ExperimentSpec
+    from sim.experiments.compare import variant_configs
 
     spec = ExperimentSpec(name="c", org="mmc", baseline="a", variants={"a": [], "b": []})
     with pytest.raises(ConfigError) as err:

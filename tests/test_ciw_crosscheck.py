@@ -10,7 +10,7 @@ The same small open network is built twice:
 
 Caseflow side: no district model (no overhead blocks, notices or loops), only Caseflow's own
 building blocks: a :class:`sim.model.Run` for its environment, named random streams, task
-priorities (``run.priority``) and ``run.work``; three :class:`sim.entities.Desk` objects with
+priorities (``run.tasks.priority``) and ``run.tasks.work``; three :class:`sim.model.entities.Desk` objects with
 ``seats=c`` and ``overhead={}``; services drawn with :func:`sim.distributions.sampler`.
 
 Ciw side: ``ciw.create_network`` with one arriving class that changes class after its
@@ -45,10 +45,10 @@ import numpy as np
 import pytest
 
 from conftest import make_config
-from sim.config import Dist
-from sim.distributions import sampler
-from sim.entities import Desk
-from sim.model import Run
+from sim.config.schema import Dist
+from sim.model.distributions import sampler
+from sim.model.entities import Desk
+from sim.model.run import Run
 
 LAM = 1.0  # arrivals per hour
 SERVERS = {"reception": 2, "investigation": 3, "payment": 2}
@@ -117,14 +117,14 @@ def caseflow_replication(seed: int) -> dict[str, float]:
         state["measured"] += measured
         for station in ("reception", "investigation"):
             queued = env.now
-            start = yield from run.work(desks[station], TASK[station], hours=service[station]())
+            start = yield from run.tasks.work(desks[station], TASK[station], hours=service[station]())
             if measured:
                 waits[station].append(start - queued)
         u = route.random()
         if u < P_URGENT + P_ROUTINE:
             cls = "urgent" if u < P_URGENT else "routine"
             queued = env.now
-            start = yield from run.work(desks["payment"], TASK[cls], hours=service["payment"]())
+            start = yield from run.tasks.work(desks["payment"], TASK[cls], hours=service["payment"]())
             if measured:
                 waits["payment"].append(start - queued)
                 waits[f"payment.{cls}"].append(start - queued)

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ORGS, differing_keys, events_by_household, make_config, run_config
-from sim import metrics
-from sim.recorder import EVENT_COLUMNS
+from sim.analysis import metrics
+from sim.model.recorder import EVENT_COLUMNS
 
 REPO = Path(__file__).resolve().parent.parent
 HORIZON_WEEKS = 30
@@ -156,7 +156,7 @@ def test_no_event_log_by_default(plain):
 @pytest.mark.parametrize("org", ORGS)
 def test_test_configs_equal_hydra_composition(org):
     """The suite's make_config builds exactly what Hydra composes for the CLI (sim.compose)."""
-    from sim.compose import load_config
+    from sim.config.compose import load_config
 
     overrides = {"seed": 3, "horizon_weeks": 30.0, "warmup_weeks": 10.0}
     hydra_cfg = load_config([f"org={org}", *(f"{k}={v}" for k, v in overrides.items())])

@@ -14,7 +14,9 @@ from pathlib import Path
 import pytest
 
 from conftest import ORGS, make_config
-from sim.config import TASKS, ConfigError, validate
+from sim.config.vocabulary import TASKS
+from sim.config.schema import ConfigError
+from sim.config.validate import validate
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -193,7 +195,7 @@ def test_bad_timeuse_column():
 
 def test_unknown_overhead_activity_and_full_overhead():
     check("timeuse.overhead", timeuse__overhead=["group_meeting", "coffee"])
-    from sim import timeuse
+    from sim.config import ramboll as timeuse
     check("timeuse.overhead", timeuse__overhead=list(timeuse.ACTIVITIES))
 
 

@@ -12,7 +12,7 @@ from collections import Counter
 import pytest
 
 from conftest import ORGS, STAGES, ProbeRun, fixed, run_config, short_config
-from sim import metrics
+from sim.analysis import metrics
 
 VARIANTS = [(org, {}) for org in ORGS] + [
     ("farsta", {"org.households.return_share": 1.0,
@@ -47,8 +47,8 @@ def test_stage_counters_balance_and_are_non_negative(run):
 
 def test_stage_counters_match_the_households_themselves(run):
     """Counting the households' own ``stage`` gives the recorder's stock per stage."""
-    by_stage = Counter(hh.stage for hh in run.households)
-    assert len(run.households) == len(run.rec.arrivals)
+    by_stage = Counter(hh.stage for hh in run.population.all)
+    assert len(run.population.all) == len(run.rec.arrivals)
     for stage in STAGES:
         assert by_stage[stage] == run.rec.in_stage(stage), stage
     assert by_stage["exited"] == len(run.rec.exits)
@@ -66,7 +66,7 @@ def test_caseloads_equal_households_in_long_term(run):
 
 def test_each_desk_caseload_is_its_long_term_households(run):
     """Per desk: caseload == households in long_term whose caseworker (officer) it is."""
-    long_term = [hh for hh in run.households if hh.stage == "long_term"]
+    long_term = [hh for hh in run.population.all if hh.stage == "long_term"]
     assert all(hh.caseworker is not None and hh.payment_officer is not None for hh in long_term)
     per_cw = Counter(hh.caseworker.name for hh in long_term)
     per_po = Counter(hh.payment_officer.name for hh in long_term)

@@ -8,8 +8,9 @@ import json
 import pytest
 
 from conftest import ProbeRun, differing_keys, run_config, same, short_config
-from sim import metrics
-from sim.model import Run, simulate
+from sim.analysis import metrics
+from sim.model.run import Run
+from sim.model.simulate import simulate
 
 
 def _summary(seed: int, org: str = "farsta", **overrides) -> dict:
@@ -63,7 +64,7 @@ def test_new_household_attributes_are_common_random_numbers():
     b = Run(short_config(seed=9, org__long_term__caseworkers=3.0, org__reception__caseworkers=2.0))
     c = Run(short_config(seed=10))
     fields = ("id", "target_group", "acute", "home_visit", "screened_out", "refused", "need_months")
-    rows = {name: [tuple(getattr(run.new_household(), f) for f in fields) for _ in range(200)]
+    rows = {name: [tuple(getattr(run.population.new(), f) for f in fields) for _ in range(200)]
             for name, run in (("a", a), ("b", b), ("c", c))}
     assert rows["a"] == rows["b"]
     assert rows["a"] != rows["c"]  # and the seed does matter

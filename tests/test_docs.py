@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from sim import assumptions
+from sim.intake import assumptions
 
 from conftest import REPO
 

@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim import eventlog, units
+from sim.outputs import eventlog
+from sim.model import units
 
 from conftest import make_config, run_config
 

@@ -19,11 +19,12 @@ import pytest
 from scipy import stats
 
 from conftest import ProbeRun, run_config, same
-from sim import metrics
-from sim import runner
-from sim import experiment as exp
-from sim.config import ConfigError
-from sim.experiment import aggregate, check, run_experiment, tidy, variant_configs
+from sim.analysis import metrics
+from sim.experiments import runner
+from sim.experiments import compare as exp
+from sim.config.schema import ConfigError
+from sim.experiments.compare import aggregate, run_experiment, tidy, variant_configs
+from sim.experiments.spec import check
 from tiny_experiment import BASELINE, REPLICATIONS, VARIANT, run_tiny, tiny_spec
 
 REPO = Path(__file__).resolve().parent.parent

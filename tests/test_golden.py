@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from sim.__main__ import run_one
-from sim.compose import load_config
+from sim.experiments.single_run import run_one
+from sim.config.compose import load_config
 from tiny_experiment import run_tiny
 
 GOLDEN = Path(__file__).resolve().parent / "golden"

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from conftest import make_config
-from sim.runner import run_many
+from sim.experiments.runner import run_many
 
 REPO = Path(__file__).resolve().parent.parent
 VARIANTS = ("as_is", "broad", "broad_2_admins")  # configs/experiment/default.yaml

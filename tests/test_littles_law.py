@@ -1,6 +1,6 @@
 """Little's law per stage on the three districts, from an exact log of stage changes.
 
-``StageLogRun`` wraps :meth:`sim.model.Run.move` to log ``(time, household, from, to)``, so
+``StageLogRun`` wraps :meth:`sim.model.recorder.Recorder.move` to log ``(time, household, from, to)``, so
 every visit of a household to a stage is an exact interval ``[entered, left)``. Measurement
 window: weeks [WINDOW_START, WINDOW_END) = [30, 80). The run continues FOLLOW_UP weeks past the
 window so that the households entering the window are followed until they leave (no
@@ -40,8 +40,8 @@ import numpy as np
 import pytest
 
 from conftest import make_config, run_config
-from sim import units
-from sim.model import Run
+from sim.model import units
+from sim.model.run import Run
 
 DISTRICTS = ("farsta", "sodermalm", "hasselby_vallingby")
 STAGES = ("reception", "referral", "long_term", "dormant")
@@ -59,10 +59,13 @@ class StageLogRun(Run):
     def __init__(self, cfg):
         super().__init__(cfg)
         self.moves: list[tuple[float, int, str, str]] = []
+        move = self.rec.move
 
-    def move(self, hh, stage: str) -> None:
-        self.moves.append((self.env.now, hh.id, hh.stage, stage))
-        super().move(hh, stage)
+        def logged_move(hh, stage: str) -> None:
+            self.moves.append((self.env.now, hh.id, hh.stage, stage))
+            move(hh, stage)
+
+        self.rec.move = logged_move
 
 
 _RUNS: dict[tuple[str, bool, int], StageLogRun] = {}

@@ -7,12 +7,14 @@ import math
 import pandas as pd
 import pytest
 
-from sim import eventlog, units
-from sim.calibrate import EXAMPLES, InputError
-from sim.compose import load_org_file
-from sim.config import Config, validate
-from sim.mine import mine, read_log, write_config
-from sim.model import Run
+from sim.outputs import eventlog
+from sim.model import units
+from sim.intake.calibrate import EXAMPLES, InputError
+from sim.config.compose import load_org_file
+from sim.config.schema import Config
+from sim.config.validate import validate
+from sim.intake.mine import mine, read_log, write_config
+from sim.model.run import Run
 
 from conftest import make_config, run_config
 

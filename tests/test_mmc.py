@@ -10,7 +10,8 @@ import math
 import numpy as np
 import pytest
 
-from sim.mmc import MMCRun, erlang_c_wait
+from sim.model.mmc import MMCRun
+from sim.analysis.queueing import erlang_c_wait
 from conftest import make_config
 
 POINTS = [(c, rho) for c in (1, 5, 30) for rho in (0.5, 0.8, 0.95)]
@@ -71,7 +72,7 @@ def test_mmc_is_deterministic_and_seed_dependent():
 def test_single_server_reproduces_lindleys_recursion_exactly():
     """With c = 1 the waits must be exactly Lindley's W[i+1] = max(0, W[i] + S[i] - A[i+1]),
     computed from the same random streams: SimPy's queue adds nothing and loses nothing."""
-    from sim.rng import Streams
+    from sim.model.rng import Streams
 
     cfg = make_config("farsta", dotted={"org.kind": "mmc", "org.servers": 1, "org.arrivals_per_hour": 0.7,
                                         "org.service_hours_mean": 1.0, "horizon_weeks": 20.0,

@@ -17,12 +17,15 @@ import pytest
 from conftest import (
     ProbeRun, StuckClock, deterministic, fixed, guard_clock, make_config, run_config, short_config,
 )
-from sim import metrics, units
-from sim.config import TASKS, Config, Dist
-from sim.distributions import sampler
-from sim.model import Run, months_ceil
-from sim.processes import followup
-from sim.staff import _groups_for
+from sim.analysis import metrics
+from sim.model import units
+from sim.config.vocabulary import TASKS
+from sim.config.schema import Config, Dist
+from sim.model.distributions import sampler
+from sim.model.run import Run
+from sim.model.units import months_ceil
+from sim.model.processes.household import followup
+from sim.model.staff import _groups_for
 
 PROC = Config().process
 PRE, ACUTE, HOME = PROC.pre_assessment.mean, PROC.acute_decision.mean, PROC.home_visit.mean
@@ -72,7 +75,7 @@ def se_diff(p1: float, n1: int, p2: float, n2: int) -> float:
 def test_first_visit_wait_is_exactly_the_steps_before_it(notice_weeks):
     """No queue: wait = pre-assessment (+ acute aid) (+ home visit) + booking notice."""
     run = det_run(**{"org.reception.booking_notice_weeks": notice_weeks})
-    hhs = {hh.id: hh for hh in run.households}
+    hhs = {hh.id: hh for hh in run.population.all}
     by_hh = requests_by_household(run)
     checked, kinds = 0, set()
     for hid, reqs in by_hh.items():
@@ -94,7 +97,7 @@ def test_first_visit_wait_is_exactly_the_steps_before_it(notice_weeks):
 def test_acute_decision_takes_pre_assessment_plus_acute_aid():
     run = det_run()
     decisions = [d for _, d in run.rec.acute_decisions]
-    n_acute = sum(hh.acute and not hh.screened_out for hh in run.households)
+    n_acute = sum(hh.acute and not hh.screened_out for hh in run.population.all)
     assert decisions and len(decisions) <= n_acute
     assert all(abs(d - (PRE + ACUTE)) < EPS for d in decisions)
     s = metrics.summary(run)
@@ -156,7 +159,7 @@ def test_short_needs_are_paid_and_closed_by_reception():
         gap = closure[0]["requested"] - cash["done"]
         assert gap == pytest.approx(PROC.closure_after_months * units.MONTH, abs=EPS)
     assert closed > 50
-    assert {hh.stage for hh in run.households if hh.closed_by == "reception" and hh.stage != "reception"} <= {"exited"}
+    assert {hh.stage for hh in run.population.all if hh.closed_by == "reception" and hh.stage != "reception"} <= {"exited"}
 
 
 @pytest.mark.parametrize("need", [1.5, 3.0, 4.2])
@@ -339,7 +342,7 @@ def test_specialised_district_assigns_by_target_group():
     run = run_config(short_config("hasselby_vallingby", seed=3), ProbeRun)
     groups = [d.groups for d in run.staff.long_term]
     assert all(len(g) == 1 for g in groups)  # specialised desks
-    assigned = [hh for hh in run.households if hh.caseworker is not None]
+    assigned = [hh for hh in run.population.all if hh.caseworker is not None]
     assert len(assigned) > 100
     for hh in assigned:
         assert hh.target_group in hh.caseworker.groups
@@ -411,7 +414,7 @@ def test_household_attributes_follow_the_configured_shares():
         "org.households.need_months": {"family": need.family, "mean": need.mean, "cv": need.cv}})
     run = Run(cfg)
     n = 6000
-    hhs = [run.new_household() for _ in range(n)]
+    hhs = [run.population.new() for _ in range(n)]
     assert [hh.id for hh in hhs] == list(range(1, n + 1))
 
     def close(p_hat: float, p: float) -> bool:

@@ -23,9 +23,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import make_config, run_config
-from sim import metrics
-from sim.config import FAMILIES, ConfigError, validate
-from sim.model import Run
+from sim.analysis import metrics
+from sim.config.vocabulary import FAMILIES
+from sim.config.schema import ConfigError
+from sim.config.validate import validate
+from sim.model.run import Run
 
 DISTRICTS = ("farsta", "sodermalm", "hasselby_vallingby")
 STAGES = ("reception", "referral", "long_term", "dormant")
@@ -127,12 +129,15 @@ class CheckedRun(Run):
         self.caseload_mismatches: list[tuple[float, int, int, int]] = []
         self.illegal_moves: list[tuple[float, int, str, str]] = []
         self.moves = 0
+        move = self.rec.move
 
-    def move(self, hh, stage: str) -> None:
-        self.moves += 1
-        if (hh.stage, stage) not in LEGAL_MOVES:
-            self.illegal_moves.append((self.env.now, hh.id, hh.stage, stage))
-        super().move(hh, stage)
+        def checked_move(hh, stage: str) -> None:
+            self.moves += 1
+            if (hh.stage, stage) not in LEGAL_MOVES:
+                self.illegal_moves.append((self.env.now, hh.id, hh.stage, stage))
+            move(hh, stage)
+
+        self.rec.move = checked_move
 
     def snapshot(self) -> None:
         self.check_caseloads()

@@ -15,8 +15,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.kpis import BY_KEY, KPIS, fmt
-from sim.output import atomic_write
+from sim.analysis.kpis import BY_KEY, KPIS, fmt
+from sim.outputs.files import atomic_write
 from tiny_experiment import BASELINE, REPLICATIONS, VARIANT, run_tiny, tiny_spec
 
 SUMMARY_COLUMNS = ["variant", "metric", "mean", "ci_low", "ci_high", "diff", "diff_ci_low", "diff_ci_high"]

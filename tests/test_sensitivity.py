@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from sim.config import ConfigError
-from sim.sensitivity import Design, effects, load_design, run, tornado
+from sim.config.schema import ConfigError
+from sim.experiments.sensitivity import Design, effects, load_design, run
+from sim.outputs.study_plots import tornado
 
 from conftest import REPO
 

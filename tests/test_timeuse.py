@@ -14,9 +14,11 @@ from __future__ import annotations
 import pytest
 
 from conftest import ORGS, ProbeRun, run_config, short_config
-from sim import metrics, timeuse, units
-from sim.model import ACTIVITY_OF
-from sim.timeuse import TimeLedger
+from sim.analysis import metrics
+from sim.config import ramboll as timeuse
+from sim.model import units
+from sim.config.vocabulary import ACTIVITY_OF
+from sim.model.timeuse import TimeLedger
 
 CASEWORKER_ROLES = ("reception", "reception_pre_assessment", "reception_first_visit", "long_term")
 OWN_OVERHEAD = {"payment_officer": "payment_officer_overhead", "cash_office": "cash_office_overhead",

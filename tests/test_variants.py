@@ -15,10 +15,12 @@ from collections import Counter, defaultdict
 import pytest
 
 from conftest import STAGES, ProbeRun, deterministic, fixed, make_config, run_config
-from sim import metrics, units
-from sim.config import Config, ConfigError
-from sim.model import Run, months_ceil
-from sim.processes import followup
+from sim.analysis import metrics
+from sim.model import units
+from sim.config.schema import Config, ConfigError
+from sim.model.run import Run
+from sim.model.units import months_ceil
+from sim.model.processes.household import followup
 
 PROC = Config().process
 PRE, ACUTE, HOME = PROC.pre_assessment.mean, PROC.acute_decision.mean, PROC.home_visit.mean
@@ -123,7 +125,7 @@ def test_group_change_moves_the_household_to_a_caseworker_of_its_new_group(group
             assert c["new_po"] is not c["old_po"]
     assert moved > 200
     # Caseloads moved along with the households: every desk holds exactly its long-term households.
-    in_lt = [hh for hh in run.households if hh.stage == "long_term"]
+    in_lt = [hh for hh in run.population.all if hh.stage == "long_term"]
     assert len(in_lt) == run.rec.in_stage("long_term") > 100
     assert Counter(hh.caseworker.name for hh in in_lt) == Counter(
         {d.name: d.caseload for d in run.staff.long_term if d.caseload})
@@ -143,7 +145,7 @@ def test_handovers_are_done_by_the_new_caseworker_with_the_handover_duration(gro
     assert len(events) > 100
     assert all(e[2] == "long_term" and e[5] - e[4] == pytest.approx(HANDOVER_H, abs=EPS) for e in events)
     after = sum(1 for (hh, t) in new_cw if t >= run.warmup)
-    assert run.count["handovers"] == after > 0
+    assert run.rec.count["handovers"] == after > 0
     assert metrics.summary(run)["handovers_per_year"] == pytest.approx(after / years(run))
 
 
@@ -152,7 +154,7 @@ def test_broad_caseworkers_keep_their_households_through_group_changes(group_cha
     assert all(len(d.groups) == 3 for d in run.staff.long_term)
     assert len(changes) > 200  # the households' situations change just as often...
     assert all(c["new_cw"] is c["old_cw"] and c["new_po"] is c["old_po"] for c in changes)
-    assert run.count["handovers"] == 0  # ...but nobody changes caseworker
+    assert run.rec.count["handovers"] == 0  # ...but nobody changes caseworker
     assert not [r for r in run.requests if r["task"] == "handover"]
     assert metrics.summary(run)["handovers_per_year"] == 0
 
@@ -228,7 +230,7 @@ def test_module_administrators_book_the_handed_hours(admin_runs):
     assert handed > 0
     clerical = run.ledger.hours[("module_admin", "clerical")]
     assert clerical == pytest.approx(handed * ADMIN_RATE, rel=edge_tolerance(run))
-    assert run.count["clerical_tasks"] > 0 and run.count["clerical_fallbacks"] == 0
+    assert run.rec.count["clerical_tasks"] > 0 and run.rec.count["clerical_fallbacks"] == 0
     assert s["clerical_fallback_share"] == 0
     assert not any(act == "clerical_fallback" for (_, act) in run.ledger.hours)
 
@@ -250,7 +252,7 @@ def test_swamped_administrators_hand_the_work_back(admin_runs):
     _, ample = admin_runs["ample"]
     assert s["clerical_fallback_share"] > 0
     assert s["clerical_fallback_share"] == pytest.approx(
-        run.count["clerical_fallbacks"] / run.count["clerical_tasks"])
+        run.rec.count["clerical_fallbacks"] / run.rec.count["clerical_tasks"])
     fallback = {role: run.ledger.hours.get((role, "clerical_fallback"), 0.0) for role in CASEWORKER_ROLES}
     assert all(h > 0 for h in fallback.values()), fallback
     assert s["clerical_hours_per_caseworker_week"] > ample["clerical_hours_per_caseworker_week"]
@@ -288,7 +290,7 @@ def reception_runs():
 
 def first_visit_extra(run: ProbeRun) -> list[tuple[bool, float]]:
     """(misrouted, first-visit wait minus the reception steps before it) per first visit."""
-    hhs = {hh.id: hh for hh in run.households}
+    hhs = {hh.id: hh for hh in run.population.all}
     out = []
     for r in run.requests:
         if r["task"] == "first_visit" and r["start"] is not None:
@@ -317,9 +319,9 @@ def test_own_reception_pre_assessment_staff_take_other_units_contacts(reception_
     assert s["time_share.reception_pre_assessment.misrouted_contacts"] > 0
     # As many contacts come in as this unit loses: a Poisson stream of rate share x arrivals.
     expected = MISROUTED * run.cfg.org.arrivals_per_week * (run.end - run.warmup) / units.WEEK
-    assert abs(run.count["misrouted_contacts"] - expected) <= 4 * math.sqrt(expected)
+    assert abs(run.rec.count["misrouted_contacts"] - expected) <= 4 * math.sqrt(expected)
     assert s["misrouted_contacts_per_week"] == pytest.approx(
-        run.count["misrouted_contacts"] / ((run.end - run.warmup) / units.WEEK))
+        run.rec.count["misrouted_contacts"] / ((run.end - run.warmup) / units.WEEK))
 
 
 def test_common_reception_scans_every_household_without_misrouting_delay(reception_runs):
@@ -338,7 +340,7 @@ def test_common_reception_scans_every_household_without_misrouting_delay(recepti
     assert not [r for r in run.requests if r["task"] == "misrouted"]
     contacts = [r for r in run.requests if r["task"] == "scan" and r["hh"] is None]
     assert contacts and {r["role"] for r in contacts} == {"common_reception"}
-    assert run.count["misrouted_contacts"] == len([r for r in contacts if r["requested"] >= run.warmup])
+    assert run.rec.count["misrouted_contacts"] == len([r for r in contacts if r["requested"] >= run.warmup])
     assert s["time_share.common_reception.scanning"] > 0
 
 
@@ -362,7 +364,7 @@ def test_caseworker_owns_every_payment_is_approved_by_the_households_caseworker(
         "variant.payment.approval": fixed(approval), "variant.payment.officer_share_when_owned": share,
         "event_log": True})
     assert run.policy.pairing == "caseworker_owns"  # overrides Hässelby-Vällingby's own "paired"
-    hhs = {hh.id: hh for hh in run.households}
+    hhs = {hh.id: hh for hh in run.population.all}
     paid = 0
     for hid, rs in by_household(run).items():
         approvals = {r["done"]: r for r in rs if r["task"] == "payment_approval" and r["done"] is not None}
@@ -376,7 +378,7 @@ def test_caseworker_owns_every_payment_is_approved_by_the_households_caseworker(
     officer = events_of(run, "payment")
     assert officer and all(e[5] - e[4] == pytest.approx(share * check, abs=EPS) for e in officer)
     assert all(e[5] - e[4] == pytest.approx(approval, abs=EPS) for e in events_of(run, "payment_approval"))
-    assert run.count["self_payments"] == 0
+    assert run.rec.count["self_payments"] == 0
 
 
 @pytest.fixture(scope="module")
@@ -395,7 +397,7 @@ def test_self_paying_caseworkers_pay_when_the_officer_is_slow(self_pay_runs):
     run, s = self_pay_runs[1.0]
     after = run.cfg.variant.payment.self_pay_after_days * units.HOURS_PER_DAY
     assert all(d.self_pays for d in run.staff.long_term)
-    hhs = {hh.id: hh for hh in run.households}
+    hhs = {hh.id: hh for hh in run.population.all}
     n = 0
     for hid, rs in by_household(run).items():
         squeezed = {r["requested"] + after: r for r in rs if r["task"] == "payment" and r["start"] is None}
@@ -406,7 +408,7 @@ def test_self_paying_caseworkers_pay_when_the_officer_is_slow(self_pay_runs):
             n += 1
     assert n > 50
     counted = sum(1 for r in run.requests if r["task"] == "self_payment" and r["requested"] >= run.warmup)
-    assert run.count["self_payments"] == counted
+    assert run.rec.count["self_payments"] == counted
     assert s["self_payment_share"] == pytest.approx(counted / s["payments"])
     assert s["self_payment_share"] > 0
 
@@ -415,7 +417,7 @@ def test_without_self_payers_payments_wait_for_the_officer(self_pay_runs):
     run, s = self_pay_runs[0.0]
     faster, s_self = self_pay_runs[1.0]
     assert not any(d.self_pays for d in run.staff.long_term)
-    assert run.count["self_payments"] == 0 and s["self_payment_share"] == 0
+    assert run.rec.count["self_payments"] == 0 and s["self_payment_share"] == 0
     assert not [r for r in run.requests if r["task"] == "self_payment"]
     assert s["late_payment_share"] > s_self["late_payment_share"]
 
@@ -426,7 +428,7 @@ def test_late_payments_cause_debts_and_evictions():
         "variant.payment.pairing": "paired", "variant.payment.self_pay_share": 0.0, "org.payment.officers": 0.3,
         "variant.payment.debt_per_late_payment": 1.0, "variant.payment.eviction_per_debt": eviction})
     s = metrics.summary(run)
-    late, debts, evictions = run.count["late_payments"], run.count["debts"], run.count["evictions"]
+    late, debts, evictions = run.rec.count["late_payments"], run.rec.count["debts"], run.rec.count["evictions"]
     assert late > 50
     assert debts == late  # debt_per_late_payment = 1: every late payment leads to a debt
     # Evictions: a share eviction_per_debt of the debts (binomial).
@@ -447,8 +449,8 @@ def test_every_late_payment_counts_including_reception_payments():
     late = sum(1 for t, delay in run.rec.payments if t >= run.warmup and delay > late_h)
     assert late > 50
     assert s["late_payment_share"] * s["payments"] == pytest.approx(late)
-    assert run.count["late_payments"] == late
-    assert run.count["debts"] == late
+    assert run.rec.count["late_payments"] == late
+    assert run.rec.count["debts"] == late
 
 
 # --- caseload cap -------------------------------------------------------------------------
@@ -472,13 +474,13 @@ def test_no_caseworker_holds_more_than_the_cap(capped):
     assert s["max_caseload_per_caseworker"] <= CAP + 1e-9
     assert all(d.caseload <= CAP * d.fte + 1e-9 for d in run.staff.long_term)
     assert s["referral_overflow"] > 0
-    assert len(run.overflow) > 0
+    assert len(run.staff.overflow) > 0
 
 
 def test_overflow_households_are_paid_by_reception_while_they_wait(capped):
     run, _ = capped
     waited = 0
-    hhs = {hh.id: hh for hh in run.households}
+    hhs = {hh.id: hh for hh in run.population.all}
     for hid, rs in by_household(run).items():
         reviews = [r for r in rs if r["task"] == "referral_review"]
         if not reviews:
@@ -505,8 +507,8 @@ def test_households_are_conserved_under_a_cap(capped):
     rec = run.rec
     assert len(rec.arrivals) == len(rec.exits) + sum(rec.in_stage(st) for st in STAGES)
     assert sum(d.caseload for d in run.staff.long_term) == rec.in_stage("long_term")
-    waiting = {hh.id for hh, _ in run.overflow}
-    assert all(hh.stage == "referral" for hh in run.households if hh.id in waiting)
+    waiting = {hh.id for hh, _ in run.staff.overflow}
+    assert all(hh.stage == "referral" for hh in run.population.all if hh.id in waiting)
     assert len(waiting) <= rec.in_stage("referral")
 
 
@@ -514,7 +516,7 @@ def test_handovers_respect_the_caseload_cap():
     cap = 30.0
     run = run_probe(HV, **{"variant.caseload_cap": cap, "org.households.return_share": 0.0,
                            "variant.specialisation.group_change_per_month": 0.3})
-    assert run.count["handovers"] > 0
+    assert run.rec.count["handovers"] > 0
     assert max(w["max_caseload_per_caseworker"] for w in run.rec.weekly) <= cap + 1e-9
 
 

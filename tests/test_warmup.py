@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.warmup import (analyse, first_entry, split_overrides, steady_level, suggest_warmup, weekly_means,
-                        welch_moving_average)
+from sim.analysis.warmup import analyse, first_entry, steady_level, suggest_warmup, weekly_means, welch_moving_average
+from sim.cli import split_overrides
 
 REPO = Path(__file__).resolve().parent.parent
 

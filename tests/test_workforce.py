@@ -7,8 +7,9 @@ import math
 import numpy as np
 import pytest
 
-from sim import metrics, units
-from sim.config import ConfigError
+from sim.analysis import metrics
+from sim.model import units
+from sim.config.schema import ConfigError
 
 from conftest import ProbeRun, make_config, run_config
 
@@ -129,7 +130,7 @@ def test_a_newcomer_is_slower_and_learns(turnover):
 def test_mentoring_costs_an_experienced_colleague_time_each_learning_week():
     run = run_config(workforce_config(seed=7, weeks=104.0, warmup=0.0, leavers_per_year=0.4, recruitment_weeks=4.0,
                                       mentor_hours_per_week=2.0, learning_weeks=10.0), ProbeRun)
-    hires = run.count["hires"]
+    hires = run.rec.count["hires"]
     mentoring = [r for r in run.requests if r["task"] == "mentoring"]
     assert hires >= 3
     assert hires * 10 - 10 <= len(mentoring) <= hires * 10  # the last hire may not finish its weeks
@@ -184,8 +185,9 @@ def test_an_unknown_task_in_finish_same_day_is_named():
 def test_the_turnover_experiment_compares_today_half_and_mentoring():
     from omegaconf import OmegaConf
 
-    from sim.compose import CONFIG_DIR
-    from sim.experiment import ExperimentSpec, variant_configs
+    from sim.config.compose import CONFIG_DIR
+    from sim.experiments.spec import ExperimentSpec
+    from sim.experiments.compare import variant_configs
 
     spec = ExperimentSpec(**OmegaConf.to_container(OmegaConf.load(CONFIG_DIR / "experiment" / "turnover.yaml")))
     order, planned = variant_configs(spec, 2)

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sim.experiment import ExperimentSpec, run_experiment
+from sim.experiments.spec import ExperimentSpec
+from sim.experiments.compare import run_experiment
 
 BASELINE = "baseline"
 VARIANT = "quick"

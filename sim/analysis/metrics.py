@@ -1,0 +1,189 @@
+"""Summary figures of one run, from the recorder and the time ledger. No SimPy, no plots.
+
+Everything is measured after the warm-up: waits by the time the step happened, stocks and
+caseloads as means of weekly snapshots, months on assistance per full model year.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from sim.config.vocabulary import CASEWORKER_ROLES, ROLE_GROUPS, STAGES
+from sim.model import units
+
+if TYPE_CHECKING:
+    from sim.model.run import Run
+
+
+def _mean_after(pairs: list[tuple[float, float]], t0: float, scale) -> float:
+    vals = [scale(v) for t, v in pairs if t >= t0]
+    return float(np.mean(vals)) if vals else math.nan
+
+
+def weekly_frame(run: "Run") -> pd.DataFrame:
+    """Weekly snapshots with the mean first-visit wait of visits made that week."""
+    if run.cfg.org.kind == "city":
+        return run.weekly_frame()
+    df = pd.DataFrame(run.rec.weekly)
+    if df.empty:
+        return df
+    waits = pd.DataFrame(run.rec.first_visit_waits, columns=["t", "wait"])
+    if not waits.empty:
+        week = np.ceil(waits["t"] / units.WEEK)
+        by_week = (waits["wait"] / units.WEEK).groupby(week).mean()
+        df["first_visit_wait_weeks"] = df["week"].round().map(by_week)
+    else:
+        df["first_visit_wait_weeks"] = math.nan
+    df["households_in_stock"] = df["reception"] + df["referral"] + df["long_term"]
+    return df
+
+
+def summary(run: "Run") -> dict[str, float]:
+    """One flat dict: the contract of ``summary.json``."""
+    if run.cfg.org.kind in ("mmc", "city"):
+        return run.summary()
+    rec, w0 = run.rec, run.warmup
+    weekly = weekly_frame(run)
+    after = weekly[weekly["week"] * units.WEEK > w0] if not weekly.empty else weekly
+
+    def wmean(col: str) -> float:
+        return float(after[col].mean()) if len(after) else math.nan
+
+    late_h = units.calendar_days_to_hours(run.cfg.process.late_payment_days)
+    pay = [d for t, d in rec.payments if t >= w0]
+    on_time = run.cfg.process.followup_on_time_days * units.HOURS_PER_DAY
+    due = [(t, s) for t, s in rec.followups if t >= w0 and t + units.MONTH <= run.end]
+    fups = [s is not None and s - t <= on_time for t, s in due]
+    done = [s is not None for t, s in due]
+    years = [list(counts.values()) for counts in rec.paid_years.values()]
+    months = [m for year in years for m in year]
+    in_system = {s: rec.in_stage(s) for s in STAGES}
+    out: dict[str, float] = {
+        "org": run.cfg.org.name,
+        "seed": run.cfg.seed,
+        "first_visit_wait_weeks": _mean_after(rec.first_visit_waits, w0, units.to_weeks),
+        "acute_decision_days": _mean_after(rec.acute_decisions, w0, units.to_calendar_days),
+        "reception_decision_days": _mean_after(rec.reception_decisions, w0, units.to_calendar_days),
+        "referral_days": _mean_after(rec.referral_waits, w0, units.to_calendar_days),
+        "reception_caseload_per_caseworker": wmean("reception_caseload_per_caseworker"),
+        "caseload_per_caseworker": wmean("caseload_per_caseworker"),
+        "max_caseload_per_caseworker": wmean("max_caseload_per_caseworker"),
+        "caseload_per_payment_officer": wmean("caseload_per_payment_officer"),
+        "households_in_stock": wmean("households_in_stock"),
+        "first_visit_queue": wmean("first_visit_queue"),
+        "arrivals": sum(1 for t in rec.arrivals if t >= w0),
+        "exits": sum(1 for t in rec.exits if t >= w0),
+        "arrivals_total": len(rec.arrivals),
+        "exits_total": len(rec.exits),
+        **{f"in_system.{s}": n for s, n in in_system.items()},
+        "months_on_assistance": float(np.mean(months)) if months else math.nan,
+        "payments": len(pay),
+        "payment_delay_days": units.to_calendar_days(float(np.mean(pay))) if pay else math.nan,
+        "late_payment_share": float(np.mean([d > late_h for d in pay])) if pay else math.nan,
+        "followups_due": len(fups),
+        "followups_on_time_share": float(np.mean(fups)) if fups else math.nan,
+        "followups_done_share": float(np.mean(done)) if done else math.nan,
+    }
+    years = (run.end - w0) / units.YEAR
+    count = run.rec.count
+    out.update({
+        "referral_overflow": wmean("overflow"),
+        "handovers_per_year": count["handovers"] / years,
+        "self_payment_share": count["self_payments"] / len(pay) if pay else math.nan,
+        "late_payments_per_year": count["late_payments"] / years,
+        "debts_per_year": count["debts"] / years,
+        "evictions_per_year": count["evictions"] / years,
+        "clerical_fallback_share": (count["clerical_fallbacks"] / count["clerical_tasks"]
+                                    if count["clerical_tasks"] else math.nan),
+        "misrouted_contacts_per_week": count["misrouted_contacts"] / (years * 52),
+        "reinforcement_fte": run.reinforcement_hours / (run.end - w0),
+        **workforce_figures(run, years),
+        **caseworker_hours(run),
+        "cost_sek_per_year": cost_per_year(run),
+    })
+    for role in run.staff.by_role:  # contracted FTE: a city weights its districts' means by these
+        out[f"fte.{role}"] = run.staff.fte(role)
+    for role, row in run.ledger.shares(run.staff.seats_by_role()).items():
+        for activity, share in row.items():
+            out[f"time_share.{role}.{activity}"] = share
+        out[f"utilisation.{role}"] = 1.0 - row.get("idle", 0.0)
+    return out
+
+
+CLIENT_FACING = ("client_meetings", "phone", "on_call")
+CLERICAL = ("journal", "mail", "other", "handoff", "clerical_fallback")
+
+
+def caseworker_hours(run: "Run") -> dict[str, float]:
+    """Hours per caseworker FTE and week: client-facing time, and clerical time (journal, mail...)."""
+    roles = [r for r in run.staff.by_role if r in CASEWORKER_ROLES]
+    fte = sum(run.staff.fte(r) for r in roles)
+    weeks = (run.end - run.warmup) / units.WEEK
+
+    def per_week(activities) -> float:
+        hours = sum(h for (r, a), h in run.ledger.hours.items() if r in roles and a in activities)
+        return hours / fte / weeks
+
+    return {"client_facing_hours_per_caseworker_week": per_week(CLIENT_FACING),
+            "clerical_hours_per_caseworker_week": per_week(CLERICAL)}
+
+
+def cost_per_year(run: "Run") -> float:
+    """Staff cost per year in SEK: contracted FTE by role, plus reinforcement time used."""
+    c, staff = run.cfg.costs, run.staff
+    rate = {"payment_officer": c.payment_officer, "cash_office": c.admin, "module_admin": c.admin,
+            "deputy_manager": c.deputy_manager}
+    total = sum(staff.fte(role) * rate.get(role, c.caseworker) for role in staff.by_role)
+    reinforcement_fte = run.reinforcement_hours / (run.end - run.warmup)
+    substitute_fte = run.substitute_hours / (run.end - run.warmup)
+    return total + reinforcement_fte * c.caseworker * c.reinforcement_premium + substitute_fte * c.caseworker
+
+
+def workforce_figures(run: "Run", years: float) -> dict[str, float]:
+    """Absences, vacancies and turnover (zeros when workforce is off); shares of the covered roles' seat time."""
+    roles = {r for group in run.cfg.workforce.roles for r in ROLE_GROUPS[group]}
+    seat_hours = sum(run.staff.fte(r) for r in roles if r in run.staff.by_role) * (run.end - run.warmup)
+    away = {"absence": 0.0, "vacancy": 0.0}
+    for _, why, t0, t1 in run.rec.away:
+        away["vacancy" if why == "vacant" else "absence"] += run.ledger.window(t0, t1)
+    return {
+        "absence_share": away["absence"] / seat_hours if seat_hours else math.nan,
+        "vacancy_share": away["vacancy"] / seat_hours if seat_hours else math.nan,
+        "leavers_per_year": run.rec.count["leavers"] / years,
+        "reassigned_households_per_year": run.rec.count["reassigned"] / years,
+        "substitute_fte": run.substitute_hours / (run.end - run.warmup),
+        "overtime_hours_per_week": run.tasks.overtime_hours / ((run.end - run.warmup) / units.WEEK),
+    }
+
+
+def staff_frame(run: "Run") -> pd.DataFrame:
+    """One row per person: the per-person breakdown (``staff.csv``). In a pool the persons share one
+    queue, so task hours are the pool's (its own row) and each person's row has the time away."""
+    away: dict[str, dict[str, float]] = {}
+    for person, why, t0, t1 in run.rec.away:
+        row = away.setdefault(person, {})
+        row[why] = row.get(why, 0.0) + run.ledger.window(t0, t1)
+    rows = []
+    for desk in run.staff.desks():
+        pooled = desk.seats > 1
+        if pooled:
+            rows.append({"staff_id": desk.name, "role": desk.role, "pool": desk.name, "fte": desk.seats * desk.fte,
+                         "target_groups": "+".join(desk.groups), "caseload_at_end": desk.caseload,
+                         "task_hours": round(desk.busy, 3)})
+        for person in desk.people[:desk.seats - desk.reserve]:
+            gone = away.get(person, {})
+            hired = desk.hired.get(person)
+            rows.append({"staff_id": person, "role": desk.role, "pool": desk.name if pooled else "",
+                         "fte": desk.fte, "target_groups": "+".join(desk.groups),
+                         "caseload_at_end": None if pooled else desk.caseload,
+                         "task_hours": None if pooled else round(desk.busy, 3),
+                         "sick_leave_hours": gone.get("sick_leave", 0.0),
+                         "parental_leave_hours": gone.get("parental_leave", 0.0),
+                         "vacant_hours": gone.get("vacant", 0.0),
+                         "experience_years_at_start": desk.experience.get(person),
+                         "started_weeks": None if hired is None or hired < 0 else round(hired / units.WEEK, 2)})
+    return pd.DataFrame(rows)

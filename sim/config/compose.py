@@ -1,0 +1,99 @@
+"""Hydra at the edge: YAML files and overrides → one validated, frozen :class:`Config`.
+
+The only module of the package that reads configuration files. A city (``org.kind: city``) is
+resolved here: each district's file is read and scaled into ``org.districts[i].resolved``, so
+the config a run gets holds every value it uses (and its cache key covers them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from omegaconf import DictConfig, OmegaConf
+
+from sim.config.schema import Config, Org
+from sim.config.validate import validate
+
+ROOT = Path(__file__).resolve().parents[2]
+CONFIG_DIR = ROOT / "configs"
+ORG_DIR = CONFIG_DIR / "org"
+EXPERIMENT_DIR = ROOT / "experiments"  # experiment definitions, on Hydra's search path (configs/*.yaml)
+
+
+def register_configs() -> None:
+    """Register the schemas in Hydra's ConfigStore, so YAML files are type-checked against them.
+
+    Called by every entry point (and :func:`load_config`) before Hydra composes, never as a side
+    effect of an import.
+    """
+    from hydra.core.config_store import ConfigStore
+
+    ConfigStore.instance().store(name="config_schema", node=Config)
+
+
+def to_config(cfg: DictConfig) -> Config:
+    """Hydra's composed config → a resolved, validated config (raises ConfigError)."""
+    obj = OmegaConf.to_object(cfg)
+    assert isinstance(obj, Config)
+    return validate(resolve(obj))
+
+
+def load_config(overrides: list[str] | tuple[str, ...] = ()) -> Config:
+    """Hydra-compose ``configs/config.yaml`` with ``overrides``, outside a Hydra app (scripts, tests)."""
+    from hydra import compose, initialize_config_dir
+    from hydra.core.global_hydra import GlobalHydra
+    from hydra.initialize import get_gh_backup, restore_gh_from_backup
+
+    register_configs()
+    backup = get_gh_backup()  # inside a running Hydra app (an experiment's job): leave its state as it was
+    GlobalHydra.instance().clear()
+    try:
+        with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+            cfg = compose(config_name="config", overrides=list(overrides))
+    finally:
+        restore_gh_from_backup(backup)
+    return to_config(cfg)
+
+
+def load_org_file(path: Path | str) -> Org:
+    """One org YAML (e.g. written by ``python -m sim.calibrate``) on the schema, as Hydra puts it under ``org``."""
+    merged = OmegaConf.merge(OmegaConf.structured(Org), OmegaConf.load(Path(path)))
+    return OmegaConf.to_object(merged)
+
+
+def load_district(name: str) -> Org:
+    """A studied district's org, ``configs/org/<name>.yaml``, as Hydra would compose it under ``org``."""
+    return load_org_file(ORG_DIR / f"{name}.yaml")
+
+
+def resolve(cfg: Config) -> Config:
+    """A city with each district's org read from ``configs/org/`` and scaled; any other config as it is.
+
+    A district naming an unknown file is left unresolved: validation then names the key.
+    """
+    if cfg.org.kind != "city":
+        return cfg
+    districts = []
+    for d in cfg.org.districts:
+        known = (ORG_DIR / f"{d.org}.yaml").is_file() and _positive(d.scale)
+        resolved = scaled(load_district(d.org), d.scale, d.name) if known else None
+        districts.append(replace(d, resolved=resolved))
+    return replace(cfg, org=replace(cfg.org, districts=districts))
+
+
+def scaled(org: Org, scale: float, name: str) -> Org:
+    """The same organisation for ``scale`` times the population: arrivals and staff scale together."""
+    return replace(
+        org, name=name, arrivals_per_week=org.arrivals_per_week * scale,
+        reception=replace(org.reception, caseworkers=org.reception.caseworkers * scale,
+                          pre_assessment=org.reception.pre_assessment * scale),
+        long_term=replace(org.long_term, caseworkers=org.long_term.caseworkers * scale),
+        payment=replace(org.payment, officers=org.payment.officers * scale,
+                        cash_office=org.payment.cash_office * scale),
+        deputy_managers=org.deputy_managers * scale,
+    )
+
+
+def _positive(value) -> bool:
+    return isinstance(value, (int, float)) and value == value and 0 < value < float("inf")

@@ -1,0 +1,143 @@
+"""Paired comparison of organisational variants (the job of ``python -m sim.experiment``).
+
+Replication k of every variant uses seed k, so arrivals and households are the same in every
+variant (common random numbers) and the differences to the baseline are paired. Writes into the
+run directory: ``results.csv``/``.parquet`` (tidy: variant, replication, metric, value),
+``summary.csv`` (mean, 95 % CI, paired difference to the baseline with its CI), the plots and
+``report.html``. A killed experiment started again with the same directory reuses the
+replications that finished.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim.analysis.stats import estimate
+from sim.config.compose import load_config
+from sim.config.schema import ConfigError
+from sim.experiments import shards as sharding
+from sim.experiments.runner import cached, run_detail, run_many
+from sim.experiments.spec import ExperimentSpec, IncompleteSweep, check
+from sim.outputs import experiment_plots, report
+from sim.outputs.files import atomic_write, write_csv
+
+
+def variant_configs(spec: ExperimentSpec, replications: int):
+    """(variant, replication, Config) for every run, baseline first; seed k = replication k (CRN)."""
+    order = [spec.baseline] + [v for v in spec.variants if v != spec.baseline]
+    out = []
+    for variant in order:
+        overrides = [f"org={spec.org}", f"horizon_weeks={spec.horizon_weeks}", f"warmup_weeks={spec.warmup_weeks}",
+                     *spec.overrides, *spec.variants[variant]]
+        try:
+            base = load_config(overrides)
+        except ConfigError as err:
+            raise ConfigError(f"experiment.variants.{variant}: {err.key}", err.value, err.allowed) from None
+        except Exception as err:  # Hydra composition errors: unknown group option, bad override...
+            message = str(err).strip().splitlines()[0]
+            raise ConfigError(f"experiment.variants.{variant}", list(spec.variants[variant]), message) from None
+        if base.org.kind == "mmc":
+            raise ConfigError("experiment.org", spec.org, "a district or a city (org=mmc is the validation "
+                              "reduction: python -m sim org=mmc)")
+        base = replace(base, variant=replace(base.variant, name=variant))
+        out += [(variant, k, replace(base, seed=k)) for k in range(replications)]
+    return order, out
+
+
+def tidy(order: list[str], runs: list[tuple[str, int]], results: list[dict]) -> pd.DataFrame:
+    """One row per variant × replication × numeric metric."""
+    rows = []
+    for (variant, k), result in zip(runs, results):
+        for metric, value in result["summary"].items():
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and metric != "seed":
+                rows.append((variant, k, metric, float(value)))
+    frame = pd.DataFrame(rows, columns=["variant", "replication", "metric", "value"])
+    frame["variant"] = pd.Categorical(frame["variant"], categories=order, ordered=True)
+    return frame
+
+
+def aggregate(results: pd.DataFrame, baseline: str) -> pd.DataFrame:
+    """Mean and 95 % CI per variant and metric, and the paired difference to the baseline."""
+    wide = results.pivot_table(index=["metric", "replication"], columns="variant", values="value",
+                               observed=True, dropna=False)
+    rows = []
+    for metric in wide.index.get_level_values(0).unique():
+        block = wide.loc[metric]
+        for variant in block.columns:
+            est = estimate(block[variant].tolist())
+            row = {"variant": variant, "metric": metric, "mean": est.mean, "ci_low": est.low, "ci_high": est.high,
+                   "diff": np.nan, "diff_ci_low": np.nan, "diff_ci_high": np.nan}
+            if variant != baseline:
+                paired = (block[variant] - block[baseline]).tolist()
+                d = estimate(paired)
+                row.update({"diff": d.mean, "diff_ci_low": d.low, "diff_ci_high": d.high})
+            rows.append(row)
+    out = pd.DataFrame(rows)
+    out["variant"] = pd.Categorical(out["variant"], categories=list(wide.columns), ordered=True)
+    return out.sort_values(["variant", "metric"]).reset_index(drop=True)
+
+
+def plan(spec: ExperimentSpec, replications: int | None):
+    """(replications, variant order, planned runs) after checking the experiment."""
+    n = spec.replications if replications is None else replications
+    check(spec, n)
+    order, planned = variant_configs(spec, n)
+    return n, order, planned
+
+
+def run_experiment(spec: ExperimentSpec, out_dir: Path, replications: int | None = None,
+                   workers: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame, list[dict]]:
+    """Run (or resume) every replication of every variant; write results, summary, plots, report."""
+    n, order, planned = plan(spec, replications)
+    results = run_many([c for _, _, c in planned], cache_dir=out_dir / "replications", workers=workers,
+                       label=f"{spec.name}: {len(order)} variants x {n}", job=run_detail)
+    return write_outputs(spec, out_dir, n, order, planned, results)
+
+
+def run_shard(spec: ExperimentSpec, out_dir: Path, replications: int | None, shard: int, shards: int,
+              workers: int | None = None) -> dict:
+    """One Hydra job of a multirun: this shard's replications of every variant, into the shared cache."""
+    sharding.check(shard, shards)
+    n, order, planned = plan(spec, replications)
+    sharding.write_plan(out_dir, spec, n, shards)
+    mine = sharding.select(planned, shard, shards)
+    run_many([c for _, _, c in mine], cache_dir=out_dir / "replications", workers=workers,
+             label=f"{spec.name} shard {shard}/{shards}", job=run_detail)
+    return {"shard": shard, "runs": len(mine)}
+
+
+def finish(out_dir: Path, job_name: str = "experiment", command: str = "") -> pd.DataFrame:
+    """Aggregate a multirun's shared cache exactly like a local run; name the jobs whose work is missing."""
+    spec, n, shards = sharding.read_plan(out_dir)
+    order, planned = variant_configs(spec, n)
+    results = cached([c for _, _, c in planned], out_dir / "replications", run_detail)
+    missing = sharding.missing_by_shard(planned, results, shards)
+    if missing:
+        total = sum(len(v) for v in missing.values())
+        hint = f"\nRe-run to run only what is missing:\n  {command}" if command else ""
+        raise IncompleteSweep(f"{spec.name}: {total} of {len(planned)} replications did not finish in {out_dir}:\n"
+                              + sharding.describe_missing(missing, shards, job_name) + hint)
+    _, summary, _ = write_outputs(spec, out_dir, n, order, planned, results)
+    return summary
+
+
+def write_outputs(spec: ExperimentSpec, out_dir: Path, n: int, order: list[str], planned: list,
+                  results: list[dict]) -> tuple[pd.DataFrame, pd.DataFrame, list[dict]]:
+    """results.csv/.parquet, summary.csv, plots and report.html, each written atomically."""
+    runs = [(v, k) for v, k, _ in planned]
+    frame = tidy(order, runs, results)
+    summary = aggregate(frame, spec.baseline)
+    write_csv(out_dir / "results.csv", frame)
+    atomic_write(out_dir / "results.parquet", lambda tmp: frame.to_parquet(tmp, index=False))
+    write_csv(out_dir / "summary.csv", summary)
+    details = [dict(variant=v, replication=k, **r) for (v, k), r in zip(runs, results)]
+    figures = experiment_plots.all_plots(spec, order, summary, details, out_dir)
+    atomic_write(out_dir / "report.html",
+                 lambda tmp: tmp.write_text(report.html(spec, order, n, summary, figures), encoding="utf-8"))
+    return frame, summary, details
+
+

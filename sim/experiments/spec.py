@@ -1,0 +1,73 @@
+"""An experiment: a district, a baseline and variants, each a list of Hydra overrides.
+
+The definitions live in ``experiments/<name>.yaml`` (each with the question it answers);
+:func:`register_experiments` puts them into Hydra's ConfigStore as the ``experiment`` group of
+the experiment app, so ``experiment=<name>`` finds a consultant's own file there too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from sim.config.compose import EXPERIMENT_DIR
+from sim.config.schema import HORIZON_WEEKS, WARMUP_WEEKS, ConfigError
+
+
+@dataclass
+class ExperimentSpec:
+    name: str = ""
+    title: str = ""
+    question: str = ""
+    org: str = "hasselby_vallingby"
+    replications: int = 10
+    horizon_weeks: float = HORIZON_WEEKS  # the model's defaults (sim/config/schema.py)
+    warmup_weeks: float = WARMUP_WEEKS
+    baseline: str = ""
+    variants: dict[str, list[str]] = field(default_factory=dict)
+    overrides: list[str] = field(default_factory=list)  # applied to every variant
+
+
+@dataclass
+class ExperimentApp:
+    experiment: ExperimentSpec = field(default_factory=ExperimentSpec)
+    replications: Optional[int] = None
+    workers: Optional[int] = None
+    shards: int = 1  # multirun (-m): Hydra jobs sharing the replications (hydra.sweeper.params.shard)
+    shard: int = 0   # this job's share: replications k with k % shards == shard
+
+
+def register_experiments(directory: Path = EXPERIMENT_DIR) -> None:
+    """The experiment app's schema, and every ``<directory>/*.yaml`` as an option of the ``experiment`` group."""
+    from hydra.core.config_store import ConfigStore
+    from omegaconf import OmegaConf
+
+    cs = ConfigStore.instance()
+    cs.store(name="experiment_app_schema", node=ExperimentApp)
+    for path in sorted(Path(directory).glob("*.yaml")):
+        cs.store(group="experiment", name=path.stem, node=OmegaConf.load(path))
+
+
+def check(spec: ExperimentSpec, replications: int) -> None:
+    """Errors a consultant can make in an experiment file, named by key."""
+    if not spec.variants:
+        raise ConfigError("experiment.variants", {}, "list at least a baseline and one variant")
+    if not spec.baseline:
+        raise ConfigError("experiment.baseline", spec.baseline,
+                          f"name the baseline variant, one of: {', '.join(spec.variants)}")
+    if spec.baseline not in spec.variants:
+        raise ConfigError("experiment.baseline", spec.baseline, f"must be one of: {', '.join(spec.variants)}")
+    if replications < 2:
+        raise ConfigError("replications", replications, "must be at least 2 for a confidence interval")
+
+
+class IncompleteSweep(RuntimeError):
+    """A multirun finished (or failed) with replications missing; the message names the jobs."""
+
+
+
+
+def sweep_dir(path: str) -> Path:
+    """The multirun's folder, absolute, so a job on another node writes where the driver reads."""
+    return Path(path).expanduser().resolve()

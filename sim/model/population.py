@@ -1,0 +1,67 @@
+"""The households of one run: each new one drawn from its own stream (common random numbers).
+
+A household's attributes, need durations and return gaps come from its own generator
+(:meth:`Streams.household`), so replication k of every variant sees the same households.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.config.schema import Config
+from sim.config.vocabulary import TARGET_GROUPS
+from sim.model import units
+from sim.model.distributions import sampler
+from sim.model.entities import Household
+from sim.model.policy import Policy
+from sim.model.recorder import Recorder
+from sim.model.rng import Streams
+
+if TYPE_CHECKING:
+    import simpy
+
+
+class Population:
+    """Creates households and keeps them (a leaver's cases are found here)."""
+
+    def __init__(self, env: "simpy.Environment", cfg: Config, streams: Streams, rec: Recorder, policy: Policy):
+        self.env, self.streams, self.rec = env, streams, rec
+        hh = cfg.org.households
+        self.settings = hh
+        self.misrouted_share = policy.misrouted_share
+        self._need = hh.need_months
+        self._return_gap = hh.return_gap_months
+        self._groups = list(TARGET_GROUPS)
+        self._group_p = np.array([hh.target_groups.get(g, 0.0) for g in self._groups])
+        self.all: list[Household] = []  # every household created
+        self.next_id = 0
+
+    def new(self) -> Household:
+        """A new household with attributes drawn from its own stream (same in every variant)."""
+        self.next_id += 1
+        rng = self.streams.household(self.next_id)
+        hh_cfg = self.settings
+        u = rng.random(6)
+        group = int(np.searchsorted(np.cumsum(self._group_p), u[0] * self._group_p.sum(), side="right"))
+        household = Household(
+            id=self.next_id, arrived=self.env.now, rng=rng,
+            target_group=self._groups[group],
+            acute=bool(u[1] < hh_cfg.acute_share),
+            home_visit=bool(u[2] < hh_cfg.home_visit_share),
+            screened_out=bool(u[3] < hh_cfg.screened_out_share),
+            refused=bool(u[4] < hh_cfg.refusal_share),
+            misrouted=bool(u[5] < self.misrouted_share),
+            need_months=self.draw_need(rng),
+        )
+        self.rec.arrivals.append(self.env.now)
+        self.all.append(household)
+        return household
+
+    def draw_need(self, rng: np.random.Generator) -> float:
+        """Months of assistance this episode will need."""
+        return sampler(self._need, rng)()
+
+    def draw_return_gap(self, rng: np.random.Generator) -> float:
+        return sampler(self._return_gap, rng)() * units.MONTH

@@ -1,0 +1,36 @@
+"""Households contacting reception as a Poisson stream (rate per week from the org config)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Generator
+
+from sim.model import units
+from sim.model.processes.household import path
+
+if TYPE_CHECKING:
+    from sim.model.run import Run
+
+
+def arrivals(run: "Run") -> Generator:
+    rng = run.streams["arrivals"]
+    mean_gap = units.WEEK / run.cfg.org.arrivals_per_week
+    while True:
+        yield run.env.timeout(rng.exponential(mean_gap))
+        run.env.process(path.journey(run, run.population.new()))
+
+
+def misrouted_contacts(run: "Run") -> Generator:
+    """Other units' clients who reach this unit first (Ramböll 002: "cases reach the wrong unit").
+
+    As many as this unit loses to others (``misrouted_share`` of its own rate). With its own
+    reception the unit's pre-assessment staff take the call and pass it on; a common reception
+    scans them instead.
+    """
+    rng = run.streams["misrouted"]
+    mean_gap = units.WEEK / (run.cfg.org.arrivals_per_week * run.policy.misrouted_share)
+    desk = run.staff.common_reception or run.staff.pre_assessment
+    task = "scan" if run.staff.common_reception is not None else "misrouted"
+    while True:
+        yield run.env.timeout(rng.exponential(mean_gap))
+        run.rec.tally("misrouted_contacts")
+        run.env.process(run.tasks.work(desk, task))

@@ -1,0 +1,139 @@
+"""Follow-up (uppföljning), caseload review, closure and re-entry.
+
+004, Farsta: work plans are followed up monthly and rewritten every 3–4 months; caseworkers
+work actively with 25 of their households; the first week of each month every caseworker
+reviews the whole caseload; a case is closed after a month without an application, and a new
+application within three months returns it to the long-term group, otherwise to reception.
+Follow-up has the lowest priority: a follow-up not started within its month is squeezed out
+(Ramböll 002: follow-up gets markedly less time than investigation).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Generator
+
+from sim.model import units
+from sim.model.distributions import sampler
+from sim.model.entities import Household
+from sim.model.processes.household import payment
+from sim.model.staff import least_loaded
+
+if TYPE_CHECKING:
+    from sim.model.run import Run
+
+
+def long_term(run: "Run", hh: Household, months_paid: int) -> Generator:
+    """Monthly cycle of a long-term household until its need ends, then closure."""
+    env, proc = run.env, run.cfg.process
+    rng = hh.rng
+    rewrite_in = _rewrite_interval(run, hh)
+    months_since_rewrite = 0
+    total = units.months_ceil(hh.need_months)
+    while months_paid < total:
+        change = rng.random()  # drawn every month in every variant (common random numbers)
+        if change < run.policy.specialisation.group_change_per_month:
+            change_group(run, hh, change)
+        env.process(payment.monthly_payment(run, hh))
+        months_paid += 1
+        months_since_rewrite += 1
+        rewrite = months_since_rewrite >= rewrite_in
+        env.process(monthly_followup(run, hh, rewrite))
+        if rewrite:
+            months_since_rewrite, rewrite_in = 0, _rewrite_interval(run, hh)
+        if rng.random() < proc.appeal_per_household_month:
+            env.process(run.tasks.work(hh.caseworker, "appeal", hh))
+        yield env.timeout(units.MONTH)
+    # Need has ended: no application; closed after a month without one.
+    yield env.timeout(max(0.0, proc.closure_after_months * units.MONTH - units.MONTH))
+    yield from run.tasks.work(hh.caseworker, "closure", hh)
+    hh.payment_officer.caseload -= 1
+    run.staff.release(hh.caseworker)
+
+
+def change_group(run: "Run", hh: Household, u: float) -> None:
+    """The household's situation changes (e.g. unemployed → sick-listed, 004).
+
+    In a specialised organisation it moves to a caseworker (and payment officer) of the new
+    group: a handover, and a restart with the new caseworker ("omtag och extra uppstartstid").
+    """
+    groups = [g for g in run.cfg.org.households.target_groups if g != hh.target_group]
+    if not groups:
+        return
+    p = run.policy.specialisation.group_change_per_month
+    hh.target_group = groups[min(int(u / p * len(groups)), len(groups) - 1)]
+    if hh.caseworker is not None and hh.target_group not in hh.caseworker.groups:
+        new = least_loaded(run.staff.long_term, hh, run.policy.caseload_cap)
+        if new is None:  # every caseworker of the new group is at the cap: stays where it is
+            return
+        new.caseload += 1
+        run.staff.release(hh.caseworker)
+        hh.caseworker = new
+        run.rec.tally("handovers")
+        run.env.process(run.tasks.work(new, "handover", hh))
+    if hh.payment_officer is not None and hh.target_group not in hh.payment_officer.groups:
+        new_po = least_loaded(run.staff.payment_officers, hh)
+        hh.payment_officer.caseload -= 1
+        new_po.caseload += 1
+        hh.payment_officer = new_po
+
+
+def _rewrite_interval(run: "Run", hh: Household) -> int:
+    """Whole months until the work plan is rewritten (every 3–4 months, 004 Farsta).
+
+    Follow-ups happen monthly, so the drawn interval is rounded to a whole month at random
+    (3.4 → 4 with probability 0.4), which keeps the configured mean.
+    """
+    months = sampler(run.cfg.process.rewrite_every_months, hh.rng)()
+    whole = math.floor(months)
+    return max(1, whole + int(hh.rng.random() < months - whole))
+
+
+def monthly_followup(run: "Run", hh: Household, rewrite: bool) -> Generator:
+    """Follow the plan up this month (a meeting for the active share, else a desk check)."""
+    due = run.env.now
+    if rewrite:
+        task = "plan_rewrite"
+    elif hh.rng.random() < run.cfg.process.followup_meeting_share:
+        task = "followup_meeting"
+    else:
+        task = "followup"
+    record = [due, None]  # recorded when due: one still queued when the run ends counts as not done
+    run.rec.followups.append(record)
+    record[1] = yield from run.tasks.work(hh.caseworker, task, hh, deadline=due + units.MONTH, act_at_deadline=False)
+
+
+def caseload_review(run: "Run", desk) -> Generator:
+    """First week of each month: the caseworker goes through the whole caseload."""
+    per_household = run.cfg.process.caseload_review_per_household
+    month = 0  # an integer counter: float division of the clock by MONTH can round down
+    while True:
+        if desk.caseload > 0 and per_household > 0:
+            yield from run.tasks.work(desk, "caseload_review", hours=desk.caseload * per_household)
+        month += 1
+        yield run.env.timeout(max(0.0, month * units.MONTH - run.env.now))
+
+
+def after_closure(run: "Run", hh: Household) -> Generator:
+    """Closed: the household may apply again; within three months it returns where it was.
+
+    Returns where it goes: ``"long_term"`` (the same caseworker, plan rewritten), ``"reception"``
+    (it starts again), or None (it has left for good).
+    """
+    env, proc, hh_cfg = run.env, run.cfg.process, run.cfg.org.households
+    run.rec.move(hh, "dormant")
+    if hh.rng.random() >= hh_cfg.return_share:
+        run.rec.move(hh, "exited")
+        return None
+    gap = run.population.draw_return_gap(hh.rng)
+    yield env.timeout(gap)
+    hh.need_months = run.population.draw_need(hh.rng)
+    if hh.closed_by == "long_term" and gap <= proc.return_to_long_term_months * units.MONTH:
+        hh.caseworker.caseload += 1  # same caseworker, even above a caseload cap
+        hh.payment_officer.caseload += 1
+        run.rec.move(hh, "long_term")
+        # The plan is rewritten alongside; payments do not wait for it.
+        env.process(run.tasks.work(hh.caseworker, "plan_rewrite", hh))
+        return "long_term"
+    hh.caseworker = hh.payment_officer = None
+    return "reception"

@@ -1,0 +1,66 @@
+"""Monthly payment: the household applies, the payment officer checks and computes, the cash
+office checks every decision before it is paid (004, all three districts).
+
+Pairing (004): in Hässelby-Vällingby every household has a caseworker *and* a payment officer
+who checks the application and pays (``paired``); about half of the caseworkers sometimes pay
+themselves when the officer is slow. In Farsta the caseworker owns the case and the officer
+only computes and pays (``caseworker_owns``). Late payments can lead to debts and evictions
+("elskulder, hyresskulder och till och med vräkningar", 004 HV).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Generator
+
+from sim.model import units
+from sim.model.entities import Household
+
+if TYPE_CHECKING:
+    from sim.model.run import Run
+
+
+def monthly_payment(run: "Run", hh: Household) -> Generator:
+    pay = run.policy.payment
+    applied = run.env.now
+    consequence = hh.rng.random()  # drawn every month so variants keep the same household streams
+    officer, cw = hh.payment_officer, hh.caseworker
+    if run.policy.pairing == "caseworker_owns":
+        yield from run.tasks.work(cw, "payment_approval", hh)
+        hours = run.tasks.duration["payment"]() * pay.officer_share_when_owned
+        yield from run.tasks.work(officer, "payment", hh, hours=hours)
+    elif cw.self_pays:
+        deadline = applied + pay.self_pay_after_days * units.HOURS_PER_DAY
+        started = yield from run.tasks.work(officer, "payment", hh, deadline=deadline)
+        if started is None:  # the caseworker takes the shortcut and pays herself
+            run.rec.tally("self_payments")
+            yield from run.tasks.work(cw, "self_payment", hh)
+    else:
+        yield from run.tasks.work(officer, "payment", hh)
+    yield from run.tasks.work(run.staff.cash_office, "cash_check", hh)
+    paid(run, hh, applied, consequence)
+
+
+def reception_payment(run: "Run", hh: Household) -> Generator:
+    """A payment made by reception (the first month, or while a referral waits for a caseworker)."""
+    applied = run.env.now
+    # A run-level stream: how often reception pays differs between variants (e.g. under a cap),
+    # and drawing from the household's own stream would shift its later draws.
+    consequence = run.streams["reception_payment_consequence"].random()
+    yield from run.tasks.work(run.staff.first_visit, "reception_payment", hh)
+    yield from run.tasks.work(run.staff.cash_office, "cash_check", hh)
+    paid(run, hh, applied, consequence)
+
+
+def paid(run: "Run", hh: Household, applied: float, consequence: float) -> None:
+    """Record a payment; a late one may lead to a debt, an eviction and work for the caseworker."""
+    pay = run.policy.payment
+    run.rec.payment(hh, applied)
+    late_hours = units.calendar_days_to_hours(run.cfg.process.late_payment_days)
+    if run.env.now - applied > late_hours:
+        run.rec.tally("late_payments")
+        if consequence < pay.debt_per_late_payment:
+            run.rec.tally("debts")
+            if consequence < pay.debt_per_late_payment * pay.eviction_per_debt:
+                run.rec.tally("evictions")
+            if hh.caseworker is not None and hh.stage == "long_term":
+                run.env.process(run.tasks.work(hh.caseworker, "debt_work", hh))

@@ -1,0 +1,58 @@
+"""Reception (mottagning): phone pre-assessment, acute aid, first visit, analysis, decision.
+
+004, Farsta and Hässelby-Vällingby workflow: a phone interview checks jurisdiction, needs and
+eligibility; acute households get a decision within 1–2 days; the others get a letter with a
+first-visit time (a home visit first if they sublet or lodge); after the first visit the
+caseworker's analysis takes about half a day and a decision follows. Needs of at most a month
+are paid and closed by reception; longer ones are referred to the long-term group.
+Where the household goes next is :mod:`.path`'s business: this step returns how it ended.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Generator
+
+from sim.model import units
+from sim.model.entities import Household
+from sim.model.processes.household import payment
+
+if TYPE_CHECKING:
+    from sim.model.run import Run
+
+
+def reception(run: "Run", hh: Household) -> Generator:
+    """Reception's part; returns ``"closed"`` (closed by reception), ``"referred"``, or None (exited)."""
+    env, staff, proc = run.env, run.staff, run.cfg.process
+    run.rec.move(hh, "reception")
+    hh.closed_by = "reception"
+    arrived = env.now
+    if staff.common_reception is not None:  # one reception scans and routes every first contact (002)
+        yield from run.tasks.work(staff.common_reception, "scan", hh)
+    elif hh.misrouted:  # reached another unit first and was passed on (002)
+        yield env.timeout(run.policy.reception.passed_on_days * units.HOURS_PER_DAY)
+    yield from run.tasks.work(staff.pre_assessment, "pre_assessment", hh)
+    if hh.screened_out:  # wrong district or not eligible: ends at the phone interview
+        run.rec.move(hh, "exited")
+        return None
+    if hh.acute:
+        yield from run.tasks.work(staff.pre_assessment, "acute", hh)
+        run.rec.acute_decisions.append((env.now, env.now - arrived))
+    if hh.home_visit:
+        yield from run.tasks.work(staff.pre_assessment, "home_visit", hh)
+    # The letter with the first-visit time gives the household notice to gather documents;
+    # after that it waits for a free first-visit investigator (the wait emerges from capacity).
+    yield env.timeout(run.cfg.org.reception.booking_notice_weeks * units.WEEK)
+    visit = yield from run.tasks.work(staff.first_visit, "first_visit", hh)
+    run.rec.first_visit_waits.append((visit, visit - arrived))
+    yield from run.tasks.work(staff.first_visit, "decision", hh)
+    run.rec.reception_decisions.append((env.now, env.now - visit))
+    if hh.refused:
+        run.rec.move(hh, "exited")
+        return None
+    # The first month is paid by reception, checked by the cash office like every payment.
+    yield from payment.reception_payment(run, hh)
+    if hh.need_months <= 1.0:
+        yield env.timeout(proc.closure_after_months * units.MONTH)  # a month without application
+        yield from run.tasks.work(staff.first_visit, "closure", hh)
+        return "closed"
+    return "referred"

@@ -1,0 +1,2 @@
+"""Staff time that is not a household's task: the daily overhead block, module administrators'
+clerical work, the reinforcement's reserve seats, and people (absences, leavers, newcomers)."""

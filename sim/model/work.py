@@ -1,0 +1,120 @@
+"""The task service: every piece of staff work goes through :meth:`TaskService.work`.
+
+A task queues at a desk with its kind's priority, holds a seat for its duration (drawn from the
+task's own stream, scaled for a specialist or a newcomer), is booked to its activity in the hour
+ledger and, with ``event_log``, written to the event log. Processes never touch a desk's queue
+for case work themselves.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Generator
+
+from sim.config.schema import Config
+from sim.config.vocabulary import ACTIVITY_OF, DURATION_OF_TASK, LONG_TERM_TASKS, PRIORITY_CLASS, \
+    SAME_DURATION_AS, VARIANT_DURATIONS
+from sim.model import units
+from sim.model.distributions import sampler
+from sim.model.entities import Desk, Household
+from sim.model.policy import Policy
+from sim.model.recorder import Recorder
+from sim.model.rng import Streams
+from sim.model.timeuse import TimeLedger
+
+if TYPE_CHECKING:
+    import simpy
+
+# Scheduled meetings and off-duty time go before any case task; the absence of a person (the
+# workforce) before that. Priorities are queue ranks: lower goes first.
+OVERHEAD_PRIORITY = -1
+AWAY_PRIORITY = -2
+
+
+class TaskService:
+    """Queue, duration, ledger and event log of every task of one run."""
+
+    def __init__(self, env: "simpy.Environment", cfg: Config, streams: Streams, ledger: TimeLedger,
+                 rec: Recorder, policy: Policy):
+        self.env, self.streams, self.ledger, self.rec = env, streams, ledger, rec
+        order = list(cfg.process.priorities)
+        self.priority = {task: order.index(task) for task in order}
+        for task, cls in PRIORITY_CLASS.items():
+            self.priority[task] = self.priority[cls]
+        # Clerical work the administrators could not take is still the caseworker's duty: it goes
+        # in like the rest of the day's overhead, not behind every case task.
+        self.priority["clerical_fallback"] = OVERHEAD_PRIORITY
+        self.speed = policy.specialist_speed
+        self.learn_hours = cfg.workforce.learning_weeks * units.WEEK
+        self.initial_speed = cfg.workforce.initial_speed
+        self.finish_same_day = frozenset(cfg.process.finish_same_day)
+        self.overtime_hours = 0.0  # inside the measurement window
+        durations = {**{name: getattr(cfg.process, name) for name in DURATION_OF_TASK.values()},
+                     **cfg.org.durations}
+        self.duration = {task: sampler(durations[name], streams[f"duration.{task}"])
+                         for task, name in DURATION_OF_TASK.items()}
+        variant = {"specialisation": policy.specialisation, "payment": policy.payment,
+                   "reception": policy.reception}
+        for task, (part, name) in VARIANT_DURATIONS.items():
+            self.duration[task] = sampler(getattr(variant[part], name), streams[f"duration.{task}"])
+        for task, same in SAME_DURATION_AS.items():
+            self.duration[task] = self.duration[same]
+
+    def work(self, desk: Desk, task: str, hh: Household | None = None,
+             hours: float | None = None, deadline: float | None = None, act_at_deadline: bool = True) -> Generator:
+        """Queue at ``desk`` with the task's priority, then hold it for the task's duration.
+
+        Returns the start time, or ``None`` if ``deadline`` passed before the task could start:
+        the task was squeezed out. With ``act_at_deadline`` the caller learns it *at* the deadline
+        (someone acts then: the caseworker who pays herself); without, the request stays in the
+        queue and is dropped, taking no time, when its turn comes — for tasks whose lateness is
+        only recorded (monthly follow-ups), which saves a timer event per task.
+        """
+        env = self.env
+        with desk.resource.request(priority=self.priority[task]) as req:
+            if deadline is None or not act_at_deadline:
+                yield req
+                if deadline is not None and env.now > deadline:
+                    return None
+            else:
+                timer = env.timeout(max(0.0, deadline - env.now))
+                yield req | timer
+                if not req.triggered:
+                    return None
+            start = env.now
+            if hours is None:
+                hours = self.duration[task]()
+                if self.speed != 1.0 and desk.role == "long_term" and task in LONG_TERM_TASKS:
+                    hours *= self.speed
+            if desk.learning_until > start:  # a newcomer at this desk (processes/staff/workforce.py)
+                hours /= self.performer_speed(desk, start)
+            desk.busy += hours
+            if task in self.finish_same_day:  # past 16:00 the rest is overtime, not tomorrow's time
+                day_end = (start // units.HOURS_PER_DAY + 1) * units.HOURS_PER_DAY
+                if start + hours > day_end:
+                    self.overtime_hours += self.ledger.window(day_end, start + hours)
+                    hours = day_end - start
+            yield env.timeout(hours)
+            self.ledger.book(desk.role, ACTIVITY_OF[task], start, start + hours)
+            if hh is not None and self.rec.events is not None:
+                self.rec.event(hh.id, task, desk.role, desk.name, start, start + hours)
+            return start
+
+    def speed_of(self, hired: float, t: float) -> float:
+        """A newcomer's speed: ``workforce.initial_speed`` on the first day, 1 after the learning weeks."""
+        start = self.initial_speed
+        return start + (1.0 - start) * min(1.0, (t - hired) / self.learn_hours)
+
+    def performer_speed(self, desk: Desk, t: float) -> float:
+        """The speed of whoever does this task: the desk's person, or in a pool one of the persons at
+        work, drawn at random — a newcomer takes an equal share of the pool's tasks."""
+        learning = [p for p, h in desk.hired.items() if t - h < self.learn_hours and p not in desk.away]
+        if not learning:
+            return 1.0
+        if desk.seats == 1:
+            return self.speed_of(desk.hired[learning[0]], t)
+        at_work = desk.seats - desk.reserve - len(desk.away)
+        k = int(self.streams[f"performer.{desk.name}"].random() * max(1, at_work))
+        return self.speed_of(desk.hired[learning[k]], t) if k < len(learning) else 1.0
+
+    def learning(self, desk: Desk) -> bool:
+        return desk.learning_until > self.env.now

@@ -1,1 +1,0 @@
-"""The household's path, one module per part of the seeds' workflow (004, DATA.md § workflow)."""
