@@ -63,7 +63,8 @@ def machine() -> dict:
 
 def child(overrides: list[str], districts: int | None = None) -> dict:
     """One measurement in a fresh subprocess (honest peak RSS)."""
-    out = subprocess.run([sys.executable, "-m", "benchmarks._child", json.dumps({"overrides": overrides, "districts": districts})],
+    out = subprocess.run([sys.executable, "-m", "benchmarks._child",
+                          json.dumps({"overrides": overrides, "districts": districts})],
                          cwd=ROOT, check=True, capture_output=True, text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 

@@ -1,6 +1,7 @@
 """``python -m sim.assumptions``: every value the model takes on assumption, with where it is set.
 
-Scans ``configs/**/*.yaml``, ``experiments/*.yaml`` and the schema defaults in ``sim/config/schema.py`` for values whose comment
+Scans ``configs/**/*.yaml``, ``experiments/*.yaml`` and the schema defaults in ``sim/config/schema.py``
+for values whose comment
 says "assumption" and writes ``docs/assumptions.md``: one row per value — file and line, key,
 value, and the comment (which says what it was tuned to, or why the sources cannot give it).
 A test regenerates the page and compares, so it never drifts from the configs.

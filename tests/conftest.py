@@ -19,6 +19,7 @@ from omegaconf import OmegaConf
 
 from sim.config.schema import Config
 from sim.config.validate import validate
+from sim.config.vocabulary import DURATIONS, STAGES  # noqa: F401 (STAGES: for the tests)
 from sim.model.run import Run
 
 REPO = Path(__file__).resolve().parent.parent
@@ -27,17 +28,12 @@ CONFIGS = REPO / "configs"
 # test_mmc.py, test_city.py).
 ORGS = tuple(sorted(p.stem for p in (CONFIGS / "org").glob("*.yaml")
                     if OmegaConf.load(p).get("kind", "district") == "district"))
-STAGES = ("reception", "referral", "long_term", "dormant")
 
 # Mechanics tests use a short horizon: 20 measured weeks after 10 weeks of warm-up.
 SHORT = {"horizon_weeks": 30.0, "warmup_weeks": 10.0}
 
-# Process durations of sim.config.Process that are Dist fields (task durations).
-DURATION_FIELDS = (
-    "pre_assessment", "acute_decision", "home_visit", "first_visit", "analysis", "reception_payment",
-    "appeal", "referral_review", "first_meeting", "work_plan", "followup_check", "followup_meeting",
-    "plan_rewrite", "payment_check", "cash_check", "closure",
-)
+# Process durations that are task durations (Dist fields of sim.config.schema.Process).
+DURATION_FIELDS = DURATIONS
 
 
 def fixed(mean: float) -> dict[str, Any]:
@@ -75,10 +71,8 @@ def deterministic(**extra: Any) -> dict[str, Any]:
     """Dotted overrides: every task duration fixed at its default mean, plenty of staff,
     no booking notice, so no household ever queues at reception and every reception wait is a
     sum of durations (100 reception FTE, under 20 % busy; 40 FTE in every other role).
-
-    The horizon is kept below 13 weeks: the first month boundary at which the caseload-review
-    loop stalls on a long-term desk with an empty caseload is 3 * MONTH = 13 weeks (bug, see
-    test_processes.py), and with 40 long-term desks some are empty.
+    Twelve weeks after a 2-week warm-up: long enough for every step of the first months, short
+    enough for the many tests that use it.
     """
     proc = Config().process
     out: dict[str, Any] = {f"process.{name}": fixed(getattr(proc, name).mean) for name in DURATION_FIELDS}

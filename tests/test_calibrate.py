@@ -10,16 +10,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import ORGS, REPO
 
-from sim.intake.calibrate import InputError, calibrate, fit_durations
+from sim.analysis.metrics import summary
 from sim.config.compose import load_district
+from sim.config.ramboll import RAMBOLL_TABLE
 from sim.config.schema import Config, Org
 from sim.config.validate import validate
-from sim.analysis.metrics import summary
+from sim.intake.calibrate import InputError, calibrate, fit_durations
 from sim.model.run import Run
-from sim.config.ramboll import RAMBOLL_TABLE
-
-from conftest import ORGS, REPO
 
 EXAMPLES = REPO / "examples" / "own_data"
 RAMBOLL = EXAMPLES / "ramboll_adults_timeuse.csv"
@@ -181,7 +180,7 @@ def test_fitted_durations_are_written_and_used_by_the_model(tmp_path):
     best = fits[0].best
     assert dist.family == best.family and dist.mean == pytest.approx(best.mean, rel=1e-3)
     run = Run(validate(Config(org=org, horizon_weeks=4.0, warmup_weeks=1.0)))
-    draws = np.array([run.duration["first_visit"]() for _ in range(4000)])
+    draws = np.array([run.tasks.duration["first_visit"]() for _ in range(4000)])
     assert abs(draws.mean() - dist.mean) < 4 * draws.std(ddof=1) / math.sqrt(len(draws))
 
 

@@ -43,8 +43,8 @@ from collections import defaultdict
 import ciw
 import numpy as np
 import pytest
-
 from conftest import make_config
+
 from sim.config.schema import Dist
 from sim.model.distributions import sampler
 from sim.model.entities import Desk
@@ -217,7 +217,7 @@ def reps(request) -> dict[str, list[dict[str, float]]]:
     exact = exact_waits()
     lines = [f"Caseflow vs Ciw: mean wait (hours) ± SE over {REPS} replications each, "
              f"{WINDOW:.0f} h measured after {WARMUP:.0f} h warm-up",
-             f"  loads: " + ", ".join(f"{s} {offered_load(s):.3f}" for s in STATIONS),
+             "  loads: " + ", ".join(f"{s} {offered_load(s):.3f}" for s in STATIONS),
              f"  {'station':<18}{'Caseflow':>18}{'Ciw':>18}{'exact':>9}{'|diff|/SE':>11}"]
     for key in KEYS:
         (m1, s1), (m2, s2) = (mean_se([r[key] for r in out[e]]) for e in ("caseflow", "ciw"))
@@ -280,5 +280,5 @@ def test_every_measured_household_went_through_and_the_routing_shares_hold(reps,
 
 def test_the_payment_classes_use_distinct_caseflow_priorities():
     run = Run(make_config("farsta"))
-    assert run.priority[TASK["urgent"]] < run.priority[TASK["routine"]]
+    assert run.tasks.priority[TASK["urgent"]] < run.tasks.priority[TASK["routine"]]
     assert all(0.6 <= offered_load(s) <= 0.85 for s in STATIONS)

@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ORGS, differing_keys, events_by_household, make_config, run_config
+
 from sim.analysis import metrics
 from sim.model.recorder import EVENT_COLUMNS
 

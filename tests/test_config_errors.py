@@ -12,11 +12,11 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ORGS, make_config
-from sim.config.vocabulary import TASKS
+
 from sim.config.schema import ConfigError
 from sim.config.validate import validate
+from sim.config.vocabulary import TASKS
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -88,11 +88,13 @@ def test_negative_seed_is_a_config_error(tmp_path):
     assert proc.returncode == 2 and "seed" in text
 
 
-def test_sub_week_horizon_is_handled(tmp_path):
+def test_sub_week_horizon_is_refused(tmp_path):
+    """Half a week has no weekly snapshot to measure: refused by name, not run into empty figures."""
     proc = run_cli(tmp_path, "horizon_weeks=0.5", "warmup_weeks=0.1")
     text = output(proc)
-    assert "Traceback" not in text and "Error:" not in text.replace("Configuration error:", "")
-    assert proc.returncode == 0 or (proc.returncode == 2 and "horizon_weeks" in text)
+    assert "Traceback" not in text
+    assert proc.returncode == 2 and "horizon_weeks = 0.5" in text and "at least 1 week" in text
+    assert not (tmp_path / "summary.json").exists()
 
 
 # --- validate() ---------------------------------------------------------------------------

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-
 from conftest import ORGS, STAGES, ProbeRun, fixed, run_config, short_config
+
 from sim.analysis import metrics
 
 VARIANTS = [(org, {}) for org in ORGS] + [

@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import REPO
 
 from sim.intake import assumptions
-
-from conftest import REPO
 
 VALUE = re.compile(r"^\s*(?:-\s*)?[\w.]+:\s*[^#\s][^#]*?(?:#.*)?$|^\s*-\s*\{.*$")
 
@@ -25,7 +24,8 @@ def test_the_assumptions_page_lists_values_a_reader_would_look_for():
         assert f"`{key}`" in text
 
 
-ORG_AND_VARIANTS = sorted((REPO / "configs" / "org").glob("*.yaml")) + sorted((REPO / "configs" / "variant").glob("*.yaml"))
+ORG_AND_VARIANTS = (sorted((REPO / "configs" / "org").glob("*.yaml"))
+                    + sorted((REPO / "configs" / "variant").glob("*.yaml")))
 
 
 @pytest.mark.parametrize("path", ORG_AND_VARIANTS, ids=[f"{p.parent.name}/{p.stem}" for p in ORG_AND_VARIANTS])
@@ -37,7 +37,8 @@ def test_every_configured_value_says_where_it_comes_from(path):
         if stripped.startswith("#"):
             commented = True
             continue
-        if not stripped or stripped.startswith("defaults") or stripped.startswith("- /") or stripped.startswith("- _self_"):
+        if (not stripped or stripped.startswith("defaults") or stripped.startswith("- /")
+                or stripped.startswith("- _self_")):
             commented = False if not stripped else commented
             continue
         if VALUE.match(line) and "#" not in line and not commented and not stripped.startswith(("name:", "kind:")):

@@ -9,11 +9,10 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 import pytest
-
-from sim.outputs import eventlog
-from sim.model import units
-
 from conftest import make_config, run_config
+
+from sim.model import units
+from sim.outputs import eventlog
 
 if os.environ.get("CI", "").lower() == "true":
     import pm4py  # under CI the test extra is installed: never skip

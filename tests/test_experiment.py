@@ -16,16 +16,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from scipy import stats
-
 from conftest import ProbeRun, run_config, same
+from scipy import stats
+from tiny_experiment import BASELINE, REPLICATIONS, VARIANT, run_tiny, tiny_spec
+
 from sim.analysis import metrics
-from sim.experiments import runner
-from sim.experiments import compare as exp
 from sim.config.schema import ConfigError
+from sim.experiments import compare as exp
+from sim.experiments import runner
 from sim.experiments.compare import aggregate, run_experiment, tidy, variant_configs
 from sim.experiments.spec import check
-from tiny_experiment import BASELINE, REPLICATIONS, VARIANT, run_tiny, tiny_spec
 
 REPO = Path(__file__).resolve().parent.parent
 SUMMARY_COLUMNS = ["variant", "metric", "mean", "ci_low", "ci_high", "diff", "diff_ci_low", "diff_ci_high"]

@@ -10,10 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from sim.experiments.single_run import run_one
-from sim.config.compose import load_config
 from tiny_experiment import run_tiny
+
+from sim.config.compose import load_config
+from sim.experiments.single_run import run_one
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 DISTRICTS = ("farsta", "sodermalm", "hasselby_vallingby")

@@ -14,12 +14,12 @@ import time
 from pathlib import Path
 
 import pandas as pd
-
 from conftest import make_config
+
 from sim.experiments.runner import run_many
 
 REPO = Path(__file__).resolve().parent.parent
-VARIANTS = ("as_is", "broad", "broad_2_admins")  # configs/experiment/default.yaml
+VARIANTS = ("as_is", "broad", "broad_2_admins")  # experiments/default.yaml
 REPLICATIONS = 4
 ARGS = ("experiment=default", f"replications={REPLICATIONS}", "experiment.horizon_weeks=30",
         "experiment.warmup_weeks=10", "workers=2")

@@ -24,7 +24,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 SCRIPT = REPO / "scripts" / "slurm-local.sh"
-# configs/experiment/default.yaml (3 variants), shrunk: 2 replications of 15 measured weeks.
+# experiments/default.yaml (3 variants), shrunk: 2 replications of 15 measured weeks.
 TINY = ("experiment=default", "replications=2", "experiment.horizon_weeks=20", "experiment.warmup_weeks=5")
 COMPARED = ("results.csv", "summary.csv")
 

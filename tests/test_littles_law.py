@@ -38,8 +38,8 @@ import math
 
 import numpy as np
 import pytest
-
 from conftest import make_config, run_config
+
 from sim.model import units
 from sim.model.run import Run
 

@@ -6,17 +6,16 @@ import math
 
 import pandas as pd
 import pytest
+from conftest import make_config, run_config
 
-from sim.outputs import eventlog
-from sim.model import units
-from sim.intake.calibrate import EXAMPLES, InputError
 from sim.config.compose import load_org_file
 from sim.config.schema import Config
 from sim.config.validate import validate
+from sim.intake.calibrate import EXAMPLES, InputError
 from sim.intake.mine import mine, read_log, write_config
+from sim.model import units
 from sim.model.run import Run
-
-from conftest import make_config, run_config
+from sim.outputs import eventlog
 
 WEEKS, WARM = 60.0, 20.0
 

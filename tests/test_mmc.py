@@ -9,10 +9,10 @@ import math
 
 import numpy as np
 import pytest
-
-from sim.model.mmc import MMCRun
-from sim.analysis.queueing import erlang_c_wait
 from conftest import make_config
+
+from sim.analysis.queueing import erlang_c_wait
+from sim.model.mmc import MMCRun
 
 POINTS = [(c, rho) for c in (1, 5, 30) for rho in (0.5, 0.8, 0.95)]
 BATCHES = 20

@@ -13,19 +13,25 @@ from collections import Counter, defaultdict
 
 import numpy as np
 import pytest
-
 from conftest import (
-    ProbeRun, StuckClock, deterministic, fixed, guard_clock, make_config, run_config, short_config,
+    ProbeRun,
+    deterministic,
+    fixed,
+    guard_clock,
+    make_config,
+    run_config,
+    short_config,
 )
+
 from sim.analysis import metrics
-from sim.model import units
-from sim.config.vocabulary import TASKS
 from sim.config.schema import Config, Dist
+from sim.config.vocabulary import TASKS
+from sim.model import units
 from sim.model.distributions import sampler
-from sim.model.run import Run
-from sim.model.units import months_ceil
 from sim.model.processes.household import followup
+from sim.model.run import Run
 from sim.model.staff import _groups_for
+from sim.model.units import months_ceil
 
 PROC = Config().process
 PRE, ACUTE, HOME = PROC.pre_assessment.mean, PROC.acute_decision.mean, PROC.home_visit.mean
@@ -38,11 +44,7 @@ def det_run(org: str = "farsta", **extra) -> ProbeRun:
 
 
 def long_term_run(horizon_weeks: float = 30.0, **extra) -> ProbeRun:
-    """Deterministic durations, a trickle of households and two long-term caseworkers.
-
-    The two long-term desks always hold households, which keeps clear of the caseload-review
-    stall on empty desks (see test_caseload_review_loop_advances_the_clock) on longer horizons.
-    """
+    """Deterministic durations, a trickle of households and two long-term caseworkers."""
     dotted = deterministic(**{
         "org.arrivals_per_week": 4.0, "org.long_term.caseworkers": 2.0,
         "org.households.screened_out_share": 0.0, "org.households.refusal_share": 0.0,
@@ -159,7 +161,8 @@ def test_short_needs_are_paid_and_closed_by_reception():
         gap = closure[0]["requested"] - cash["done"]
         assert gap == pytest.approx(PROC.closure_after_months * units.MONTH, abs=EPS)
     assert closed > 50
-    assert {hh.stage for hh in run.population.all if hh.closed_by == "reception" and hh.stage != "reception"} <= {"exited"}
+    assert {hh.stage for hh in run.population.all
+            if hh.closed_by == "reception" and hh.stage != "reception"} <= {"exited"}
 
 
 @pytest.mark.parametrize("need", [1.5, 3.0, 4.2])

@@ -19,14 +19,14 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from conftest import make_config, run_config
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import make_config, run_config
 from sim.analysis import metrics
-from sim.config.vocabulary import FAMILIES
 from sim.config.schema import ConfigError
 from sim.config.validate import validate
+from sim.config.vocabulary import FAMILIES
 from sim.model.run import Run
 
 DISTRICTS = ("farsta", "sodermalm", "hasselby_vallingby")

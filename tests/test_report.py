@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from tiny_experiment import BASELINE, REPLICATIONS, VARIANT, run_tiny, tiny_spec
 
 from sim.analysis.kpis import BY_KEY, KPIS, fmt
 from sim.outputs.files import atomic_write
-from tiny_experiment import BASELINE, REPLICATIONS, VARIANT, run_tiny, tiny_spec
 
 SUMMARY_COLUMNS = ["variant", "metric", "mean", "ci_low", "ci_high", "diff", "diff_ci_low", "diff_ci_high"]
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from conftest import REPO
 
 from sim.config.schema import ConfigError
 from sim.experiments.sensitivity import Design, effects, load_design, run
 from sim.outputs.study_plots import tornado
-
-from conftest import REPO
 
 
 def tiny(**inputs) -> Design:

@@ -13,12 +13,11 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import make_config
-from sim.experiments import runner
-from sim.experiments import sequential
-from sim.experiments.sequential import checkpoints, replicate_until
+
 from sim.analysis.stats import estimate
+from sim.experiments import runner, sequential
+from sim.experiments.sequential import checkpoints, replicate_until
 
 REPO = Path(__file__).resolve().parent.parent
 METRIC = "first_visit_wait_weeks"

@@ -12,12 +12,12 @@ blocks' worth of each activity and of off-duty time, which bounds the share of p
 from __future__ import annotations
 
 import pytest
-
 from conftest import ORGS, ProbeRun, run_config, short_config
+
 from sim.analysis import metrics
 from sim.config import ramboll as timeuse
-from sim.model import units
 from sim.config.vocabulary import ACTIVITY_OF
+from sim.model import units
 from sim.model.timeuse import TimeLedger
 
 CASEWORKER_ROLES = ("reception", "reception_pre_assessment", "reception_first_visit", "long_term")

@@ -13,14 +13,14 @@ import math
 from collections import Counter, defaultdict
 
 import pytest
-
 from conftest import STAGES, ProbeRun, deterministic, fixed, make_config, run_config
+
 from sim.analysis import metrics
-from sim.model import units
 from sim.config.schema import Config, ConfigError
+from sim.model import units
+from sim.model.processes.household import followup
 from sim.model.run import Run
 from sim.model.units import months_ceil
-from sim.model.processes.household import followup
 
 PROC = Config().process
 PRE, ACUTE, HOME = PROC.pre_assessment.mean, PROC.acute_decision.mean, PROC.home_visit.mean

@@ -6,12 +6,11 @@ import math
 
 import numpy as np
 import pytest
+from conftest import ProbeRun, make_config, run_config
 
 from sim.analysis import metrics
-from sim.model import units
 from sim.config.schema import ConfigError
-
-from conftest import ProbeRun, make_config, run_config
+from sim.model import units
 
 
 def workforce_config(seed: int = 4, weeks: float = 104.0, warmup: float = 0.0, org: str = "hasselby_vallingby",
@@ -29,7 +28,8 @@ def test_off_by_default_nothing_happens():
 
 # --- absences ---------------------------------------------------------------------------------
 
-SICK = {"sick_leave__spells_per_year": 3.0, "sick_leave__length_weeks": {"family": "exponential", "mean": 4.0, "cv": 1.0}}
+SICK = {"sick_leave__spells_per_year": 3.0,
+        "sick_leave__length_weeks": {"family": "exponential", "mean": 4.0, "cv": 1.0}}
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +88,8 @@ def test_a_leaver_s_households_all_move_and_each_pays_a_restart(turnover):
     assert all(left == 0 for *_, left in leavers)  # no cap: every household finds a colleague
     moved = sum(m for _, _, m, _ in leavers)
     assert moved > 100
-    assert turnover.count["reassigned"] == sum(m for t, _, m, _ in leavers if t >= turnover.warmup)  # tallied after warm-up
+    assert turnover.count["reassigned"] == sum(m for t, _, m, _ in leavers
+                                               if t >= turnover.warmup)  # tallied after warm-up
     handovers = [r for r in turnover.requests if r["task"] == "handover"]
     assert len(handovers) == moved
     for t, name, count, _ in leavers:  # at the moment of leaving: one restart per moved household, elsewhere
@@ -173,7 +174,7 @@ def test_finish_same_day_ends_the_task_at_16_and_counts_the_rest_as_overtime():
     decisions = [r for r in run.requests if r["task"] == "decision" and r["start"] is not None]
     expected = sum(max(0.0, min(r["start"] + 3.5, run.end) - (r["start"] // day + 1) * day) for r in decisions)
     assert expected > 0
-    assert run.overtime_hours == pytest.approx(expected, rel=1e-9)
+    assert run.tasks.overtime_hours == pytest.approx(expected, rel=1e-9)
 
 
 def test_an_unknown_task_in_finish_same_day_is_named():
@@ -185,11 +186,11 @@ def test_an_unknown_task_in_finish_same_day_is_named():
 def test_the_turnover_experiment_compares_today_half_and_mentoring():
     from omegaconf import OmegaConf
 
-    from sim.config.compose import CONFIG_DIR
-    from sim.experiments.spec import ExperimentSpec
+    from sim.config.compose import EXPERIMENT_DIR
     from sim.experiments.compare import variant_configs
+    from sim.experiments.spec import ExperimentSpec
 
-    spec = ExperimentSpec(**OmegaConf.to_container(OmegaConf.load(CONFIG_DIR / "experiment" / "turnover.yaml")))
+    spec = ExperimentSpec(**OmegaConf.to_container(OmegaConf.load(EXPERIMENT_DIR / "turnover.yaml")))
     order, planned = variant_configs(spec, 2)
     first = {v: c.workforce for v, k, c in planned if k == 0}
     assert order[0] == "today" and first["today"].leavers_per_year == 0.25
@@ -216,7 +217,8 @@ def test_staff_csv_breaks_time_down_per_person(turnover):
 
 @pytest.fixture(scope="module")
 def pooled():
-    return run_config(workforce_config(seed=9, weeks=104.0, warmup=0.0, org="farsta", roles=["reception", "payment_officer"],
+    return run_config(workforce_config(seed=9, weeks=104.0, warmup=0.0, org="farsta",
+                                       roles=["reception", "payment_officer"],
                                        **SICK, leavers_per_year=0.3, recruitment_weeks=6.0), ProbeRun)
 
 

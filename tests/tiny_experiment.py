@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sim.experiments.spec import ExperimentSpec
 from sim.experiments.compare import run_experiment
+from sim.experiments.spec import ExperimentSpec
 
 BASELINE = "baseline"
 VARIANT = "quick"

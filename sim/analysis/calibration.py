@@ -83,8 +83,8 @@ def table(frame: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
 def markdown(rows: pd.DataFrame, replications: int, horizon_weeks: float, warmup_weeks: float) -> str:
     """The calibration table; its first line says what was simulated (derived from the runs' config)."""
     lines = [
-        f"Simulated: mean of {replications} replications ({_span(horizon_weeks - warmup_weeks)} after a "
-        f"{_span(warmup_weeks)} warm-up), 95 % CI.",
+        f"Simulated: mean of {replications} replications ({_span(horizon_weeks - warmup_weeks)} measured after "
+        f"{_span(warmup_weeks)} of warm-up), 95 % CI.",
         "",
         "| district | figure | study reports | band | simulated mean | 95 % CI | in band |",
         "|---|---|---|---|---:|---|---|",
@@ -98,7 +98,7 @@ def markdown(rows: pd.DataFrame, replications: int, horizon_weeks: float, warmup
 
 
 def _span(weeks: float) -> str:
-    """Weeks in words: whole years as years ("2 years", "3-year" style is left to the caller), else weeks."""
+    """Weeks in words: whole years as years ("2 years"), else weeks ("30 weeks")."""
     years = weeks / 52
     if weeks > 0 and abs(years - round(years)) < 1e-9:
         return f"{round(years)} year{'s' if round(years) != 1 else ''}"

@@ -56,7 +56,8 @@ def sentence(kpi: Kpi, variant: str, baseline: str, diff: float, low: float, hig
     if low != low or high != high:
         return f"{kpi.label}: {fmt(kpi, diff)} {unit} difference to {baseline} (no interval)"
     if abs(diff * kpi.scale) < 0.5 * 10 ** -kpi.decimals:
-        return f"{kpi.label}: practically the same as {baseline} (difference below {fmt(kpi, 0.5 * 10 ** -kpi.decimals / kpi.scale)} {unit})"
+        return (f"{kpi.label}: practically the same as {baseline} "
+                f"(difference below {fmt(kpi, 0.5 * 10 ** -kpi.decimals / kpi.scale)} {unit})")
     if low <= 0 <= high:
         return (f"{kpi.label}: no clear difference from {baseline} "
                 f"(95 % CI {fmt(kpi, low)} to {fmt(kpi, high)} {unit})")

@@ -10,6 +10,10 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from hydra import compose, initialize_config_dir
+from hydra.core.config_store import ConfigStore
+from hydra.core.global_hydra import GlobalHydra
+from hydra.initialize import get_gh_backup, restore_gh_from_backup
 from omegaconf import DictConfig, OmegaConf
 
 from sim.config.schema import Config, Org
@@ -27,8 +31,6 @@ def register_configs() -> None:
     Called by every entry point (and :func:`load_config`) before Hydra composes, never as a side
     effect of an import.
     """
-    from hydra.core.config_store import ConfigStore
-
     ConfigStore.instance().store(name="config_schema", node=Config)
 
 
@@ -41,10 +43,6 @@ def to_config(cfg: DictConfig) -> Config:
 
 def load_config(overrides: list[str] | tuple[str, ...] = ()) -> Config:
     """Hydra-compose ``configs/config.yaml`` with ``overrides``, outside a Hydra app (scripts, tests)."""
-    from hydra import compose, initialize_config_dir
-    from hydra.core.global_hydra import GlobalHydra
-    from hydra.initialize import get_gh_backup, restore_gh_from_backup
-
     register_configs()
     backup = get_gh_backup()  # inside a running Hydra app (an experiment's job): leave its state as it was
     GlobalHydra.instance().clear()

@@ -12,8 +12,7 @@ from dataclasses import FrozenInstanceError, dataclass, field, fields, is_datacl
 from typing import Any
 
 from sim.config.errors import ConfigError, UserError  # noqa: F401 (re-exported: the schema's errors)
-from sim.config.vocabulary import TARGET_GROUPS, TASKS
-
+from sim.config.vocabulary import TASKS
 
 # The default horizon and warm-up, in weeks; every entry point and experiment takes them from here.
 # Two measured years (issue 2: "2 simulated years after warm-up") after three years of warm-up: from

@@ -179,7 +179,8 @@ def validate(cfg: Config) -> Config:
         if activity not in timeuse.ACTIVITIES:
             raise ConfigError("timeuse.overhead", activity, f"allowed: {', '.join(timeuse.ACTIVITIES)}")
     if sum(timeuse.overhead_shares(timeuse.table_for(cfg), tu.overhead).values()) >= 1.0:
-        raise ConfigError("timeuse.overhead", list(tu.overhead), "overhead takes 100 % of the week; no time left for cases")
+        raise ConfigError("timeuse.overhead", list(tu.overhead),
+                          "overhead takes 100 % of the week; no time left for cases")
     for name in ("payment_officer_overhead", "cash_office_overhead", "deputy_manager_overhead"):
         value = getattr(tu, name)
         _share(f"timeuse.{name}", value)
@@ -213,7 +214,8 @@ def validate(cfg: Config) -> Config:
         raise ConfigError("horizon_weeks", cfg.horizon_weeks, "must be at least 1 week (it includes the warm-up)")
     _non_negative("warmup_weeks", cfg.warmup_weeks)
     if cfg.warmup_weeks >= cfg.horizon_weeks:
-        raise ConfigError("warmup_weeks", cfg.warmup_weeks, f"must be below horizon_weeks ({cfg.horizon_weeks}), which includes the warm-up")
+        raise ConfigError("warmup_weeks", cfg.warmup_weeks,
+                          f"must be below horizon_weeks ({cfg.horizon_weeks}), which includes the warm-up")
     return cfg
 
 

@@ -26,21 +26,28 @@ from sim.model import units
 from sim.outputs.files import json_ready, write_json
 
 SIM = Path(__file__).resolve().parents[1]
-# The code a replication's result depends on: the config (schema, vocabulary, the time-use table),
-# the model, the figures made from a run, and this module's jobs. Walked, not listed, so a new
-# module is covered; plots, the report and the entry points are not (changing them keeps the cache).
-RESULT_CODE = (SIM / "config", SIM / "model", SIM / "analysis", Path(__file__).resolve())
+# The code a replication's result depends on, relative to the package: the config (schema, vocabulary,
+# the time-use table), the model, the figures made from a run, and this module's jobs. Walked, not
+# listed, so a new module is covered; plots, the report and the commands are not (changing them keeps
+# the cache).
+RESULT_CODE = ("config", "model", "analysis", "experiments/runner.py")
+
+
+def fingerprint(package: Path) -> str:
+    """A hash of the result code under ``package`` (a copy of ``sim/``): file names and contents."""
+    digest = hashlib.sha256()
+    for part in RESULT_CODE:
+        root = package / part
+        for path in sorted(root.rglob("*.py")) if root.is_dir() else [root]:
+            digest.update(path.relative_to(package).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 @functools.cache
 def code_fingerprint() -> str:
-    """A hash of the code that produces results, so a cache never serves results of older code."""
-    digest = hashlib.sha256()
-    for root in RESULT_CODE:
-        for path in sorted(root.rglob("*.py")) if root.is_dir() else [root]:
-            digest.update(str(path.relative_to(SIM)).encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:12]
+    """This installation's result-code hash, so a cache never serves results of older code."""
+    return fingerprint(SIM)
 
 
 def config_key(config: Config) -> str:

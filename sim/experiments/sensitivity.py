@@ -37,7 +37,8 @@ class Design:
 
 def load_design(path: Path) -> Design:
     if not Path(path).is_file():
-        raise ConfigError("--design", str(path), f"a YAML file; shipped: {', '.join(p.name for p in DESIGNS.glob('*.yaml'))}")
+        raise ConfigError("--design", str(path),
+                          f"a YAML file; shipped: {', '.join(p.name for p in DESIGNS.glob('*.yaml'))}")
     try:
         design = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(Design), OmegaConf.load(path)))
     except Exception as err:  # OmegaConf names the key and the bad value

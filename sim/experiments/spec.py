@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
+from hydra.core.config_store import ConfigStore
+from omegaconf import OmegaConf
+
 from sim.config.compose import EXPERIMENT_DIR
 from sim.config.schema import HORIZON_WEEKS, WARMUP_WEEKS, ConfigError
 
@@ -40,9 +43,6 @@ class ExperimentApp:
 
 def register_experiments(directory: Path = EXPERIMENT_DIR) -> None:
     """The experiment app's schema, and every ``<directory>/*.yaml`` as an option of the ``experiment`` group."""
-    from hydra.core.config_store import ConfigStore
-    from omegaconf import OmegaConf
-
     cs = ConfigStore.instance()
     cs.store(name="experiment_app_schema", node=ExperimentApp)
     for path in sorted(Path(directory).glob("*.yaml")):

@@ -19,6 +19,8 @@ Every error names the file, the row (as a spreadsheet counts it, header = 1) and
 from __future__ import annotations
 
 import csv
+import difflib
+import json
 import math
 import re
 from dataclasses import dataclass
@@ -127,8 +129,6 @@ def read_staffing(path: Path) -> list[Setting]:
     for row, cells in rows:
         key = cells["key"]
         if key not in defaults:
-            import difflib
-
             close = difflib.get_close_matches(key, list(defaults), n=2, cutoff=0.8)
             hint = f"; did you mean {' or '.join(close)}?" if close else f"; keys: {', '.join(defaults)}"
             raise InputError(path, row, "key", f"unknown setting {key!r}{hint}")
@@ -183,7 +183,8 @@ def read_time_use(path: Path) -> TimeUseSurvey:
         if not who:
             raise InputError(path, row, "respondent", "empty respondent id")
         if activity not in ACTIVITIES:
-            raise InputError(path, row, "activity", f"unknown activity {activity!r}; activities: {', '.join(ACTIVITIES)}")
+            raise InputError(path, row, "activity",
+                             f"unknown activity {activity!r}; activities: {', '.join(ACTIVITIES)}")
         value = number(path, row, column, cells[column])
         if value < 0:
             raise InputError(path, row, column, f"{column} cannot be negative ({cells[column]})")
@@ -319,8 +320,6 @@ def _yaml_scalar(value) -> str:
         return "true" if value else "false"
     if isinstance(value, (int, float)):  # repr: the shortest text that reads back to the same float
         return str(value)
-    import json
-
     return json.dumps(str(value), ensure_ascii=False)
 
 
@@ -359,5 +358,6 @@ def fit_table(fits: list[DurationFit]) -> str:
     for d in fits:
         for i, f in enumerate(d.fits):
             lines.append(f"  {d.task if i == 0 else '':<18} {d.n if i == 0 else '':>5}  "
-                         f"{f.family + (' *' if i == 0 else ''):<12} {f.mean:8.3f} {f.cv:6.3f} {f.aic:9.1f} {f.ks_p:6.2f}")
+                         f"{f.family + (' *' if i == 0 else ''):<12} {f.mean:8.3f} {f.cv:6.3f} "
+                         f"{f.aic:9.1f} {f.ks_p:6.2f}")
     return "\n".join(lines)

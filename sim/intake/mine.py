@@ -27,8 +27,7 @@ import pandas as pd
 from sim.config.compose import ORG_DIR
 from sim.config.schema import ConfigError
 from sim.config.vocabulary import DURATION_OF_TASK
-from sim.intake.calibrate import DurationFit, InputError, Setting, check_generated, fit_durations, \
-    read_staffing, render
+from sim.intake.calibrate import DurationFit, InputError, Setting, check_generated, fit_durations, read_staffing, render
 from sim.model import units
 from sim.outputs.eventlog import ACTIVITIES, working_hours
 from sim.outputs.files import atomic_write
@@ -125,7 +124,8 @@ def write_config(mined: Mined, log_path: Path, staffing: Path, name: str, out_di
             value, how = mined.settings[s.key]
             s = Setting(s.key, value, f"mined from {Path(log_path).name}: {how}", None)
         elif s.key == "name":
-            s = Setting("name", name, f"mined from {Path(log_path).name}; staffing of {s.value} ({staffing.name})", None)
+            s = Setting("name", name, f"mined from {Path(log_path).name}; staffing of {s.value} ({staffing.name})",
+                        None)
         settings.append(s)
     text = render(name, settings, Path(staffing), None, mined.durations, Path(log_path), tool="sim.mine")
     check_generated(text, settings, Path(staffing))

@@ -1,5 +1,6 @@
-"""Layer 2: the simulation itself — one replication of a district (or of the M/M/c reduction),
-and a city's districts in turn.
+"""Layer 2: the simulation itself.
+
+One replication of a district (or of the M/M/c reduction), and a city's districts in turn.
 
 :mod:`.run` wires the services of a run; :mod:`.work` is the task service every piece of staff
 work goes through; :mod:`.staff`, :mod:`.population`, :mod:`.policy`, :mod:`.recorder`,

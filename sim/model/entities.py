@@ -66,4 +66,5 @@ class Desk:
         self.busy = 0.0  # task hours worked at this desk (the per-person breakdown)
 
     def __repr__(self) -> str:
+        """Show the desk's name, seats and FTE."""
         return f"Desk({self.name}, seats={self.seats}, fte={self.fte:.3f})"

@@ -20,6 +20,8 @@ HOURS_PER_WEEK = 168.0
 
 
 class MMCRun:
+    """One replication of the M/M/c reduction: c servers, one FIFO queue."""
+
     def __init__(self, cfg: Config):
         self.cfg = cfg
         self.env = simpy.Environment()
@@ -32,6 +34,7 @@ class MMCRun:
         self.arrivals = 0
 
     def customer(self, service: float) -> Generator:
+        """Queue one customer, serve it for ``service`` hours, and record its wait and busy time."""
         arrived = self.env.now
         with self.servers.request() as req:
             yield req
@@ -44,6 +47,7 @@ class MMCRun:
                 self.busy += hi - lo
 
     def source(self) -> Generator:
+        """Generate Poisson arrivals with exponential service times."""
         org = self.cfg.org
         gaps, services = self.streams["arrivals"], self.streams["duration.service"]
         while True:
@@ -52,6 +56,7 @@ class MMCRun:
             self.env.process(self.customer(services.exponential(org.service_hours_mean)))
 
     def execute(self) -> "MMCRun":
+        """Run the replication to the horizon and return itself."""
         self.env.process(self.source())
         self.env.run(until=self.end)
         # Busy time is booked when a service ends: the at most c services still running at the
@@ -59,6 +64,7 @@ class MMCRun:
         return self
 
     def summary(self) -> dict:
+        """Return the measured mean wait, utilisation and counts, for comparison with Erlang C."""
         window = self.end - self.warmup
         return {
             "org": self.cfg.org.name,

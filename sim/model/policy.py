@@ -15,6 +15,8 @@ from sim.config.schema import Config, ModuleAdmins, PaymentVariant, ReceptionVar
 
 @dataclass(frozen=True)
 class Policy:
+    """The variant's decisions, resolved against the district, as the processes read them."""
+
     specialised: bool
     pairing: str  # paired | caseworker_owns
     module_admin_fte: float
@@ -33,6 +35,7 @@ class Policy:
 
 
 def resolve(cfg: Config) -> Policy:
+    """Resolve the config's variant against its district (``as_org`` takes the district's own setting)."""
     v, org = cfg.variant, cfg.org
     mode = v.specialisation.mode
     specialised = org.specialised if mode == "as_org" else mode == "specialised"

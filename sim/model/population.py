@@ -39,7 +39,7 @@ class Population:
         self.next_id = 0
 
     def new(self) -> Household:
-        """A new household with attributes drawn from its own stream (same in every variant)."""
+        """Create a household with attributes drawn from its own stream (same in every variant)."""
         self.next_id += 1
         rng = self.streams.household(self.next_id)
         hh_cfg = self.settings
@@ -64,4 +64,5 @@ class Population:
         return sampler(self._need, rng)()
 
     def draw_return_gap(self, rng: np.random.Generator) -> float:
+        """Draw the working hours until a closed household applies again."""
         return sampler(self._return_gap, rng)() * units.MONTH

@@ -1,5 +1,7 @@
-"""Append-only records of one run: what happened, when. No aggregation beyond counting here
-(figures are made from these in :mod:`sim.analysis.metrics`)."""
+"""Append-only records of one run: what happened, when.
+
+No aggregation beyond counting here (figures are made from these in :mod:`sim.analysis.metrics`).
+"""
 
 from __future__ import annotations
 
@@ -44,12 +46,15 @@ class Recorder:
         self.paid_years: dict[int, dict[int, int]] = {}
 
     def enter(self, stage: str) -> None:
+        """Count a household entering ``stage``."""
         self.entered[stage] += 1
 
     def leave(self, stage: str) -> None:
+        """Count a household leaving ``stage``."""
         self.left[stage] += 1
 
     def in_stage(self, stage: str) -> int:
+        """Return the number of households currently in ``stage``."""
         return self.entered[stage] - self.left[stage]
 
     def move(self, hh: "Household", stage: str) -> None:
@@ -68,7 +73,7 @@ class Recorder:
             self.count[name] += 1
 
     def payment(self, hh: "Household", applied: float) -> None:
-        """A payment made now for an application made at ``applied``."""
+        """Record a payment made now for an application made at ``applied``."""
         now = self.env.now
         year = int(now // units.YEAR)
         hh.payments[year] = hh.payments.get(year, 0) + 1
@@ -77,5 +82,6 @@ class Recorder:
             self.paid_years.setdefault(year, {})[hh.id] = hh.payments[year]
 
     def event(self, household: int, activity: str, role: str, resource: str, start: float, end: float) -> None:
+        """Log one task interval, if the run keeps an event log."""
         if self.events is not None:
             self.events.append((household, activity, role, resource, start, end))

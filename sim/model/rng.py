@@ -12,7 +12,6 @@ import zlib
 
 import numpy as np
 
-
 # The households' own streams form a family of their own: SeedSequence([seed, HOUSEHOLDS, id]).
 # Three words of entropy, so no named stream ([seed, crc32(name)]) can coincide with one; the
 # value 7 is arbitrary and fixed (changing it would change every household of every run).
@@ -27,6 +26,7 @@ class Streams:
         self._streams: dict[str, np.random.Generator] = {}
 
     def __getitem__(self, purpose: str) -> np.random.Generator:
+        """Return the stream for ``purpose``, created on first use."""
         gen = self._streams.get(purpose)
         if gen is None:
             # A stable 32-bit key per name (crc32 is deterministic across processes, unlike hash()).
@@ -40,6 +40,6 @@ class Streams:
         return np.random.Generator(np.random.PCG64(np.random.SeedSequence([self.seed, HOUSEHOLDS, number])))
 
     def district_seed(self, name: str) -> int:
-        """A district's own seed in a city: this seed and the district's name (stable across processes)."""
+        """Derive a district's own seed in a city from this seed and its name (stable across processes)."""
         state = np.random.SeedSequence([self.seed, zlib.crc32(name.encode())]).generate_state(1, np.uint64)
         return int(state[0])

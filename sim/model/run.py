@@ -78,6 +78,7 @@ class Run:
         return self
 
     def weekly_snapshots(self) -> Generator:
+        """Take a snapshot at the end of every week."""
         while True:
             yield self.env.timeout(units.WEEK)
             self.snapshot()

@@ -88,9 +88,11 @@ class Staff:
                                  if policy.common_reception else None)
 
     def desks(self) -> list[Desk]:
+        """Return every desk, role by role."""
         return [d for desks in self.by_role.values() for d in desks]
 
     def seats_by_role(self) -> dict[str, int]:
+        """Return the number of seats per role."""
         return {role: sum(d.seats for d in desks) for role, desks in self.by_role.items()}
 
     def fte(self, role: str) -> float:
@@ -109,7 +111,7 @@ class Staff:
         return True
 
     def release(self, desk: Desk) -> None:
-        """A caseworker's caseload went down: let capped referrals in, oldest first."""
+        """Lower a caseworker's caseload and let capped referrals in, oldest first."""
         desk.caseload -= 1
         if self.overflow:
             waiting, self.overflow = self.overflow, []
@@ -121,7 +123,7 @@ class Staff:
 
 
 def least_loaded(desks: list[Desk], hh: Household, cap: float = 0.0) -> Desk | None:
-    """The desk with the smallest caseload per FTE that serves the household's target group.
+    """Return the desk with the smallest caseload per FTE that serves the household's target group.
 
     Ties go to the first desk, so assignment is deterministic. A specialised district with
     no desk for the group falls back to everyone rather than dropping the household. With a

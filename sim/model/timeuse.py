@@ -24,6 +24,7 @@ class TimeLedger:
         self.hours: dict[tuple[str, str], float] = {}
 
     def book(self, role: str, activity: str, t0: float, t1: float) -> None:
+        """Book an interval of a role's activity, clipped to the window."""
         lo = t0 if t0 > self.start else self.start
         hi = t1 if t1 < self.end else self.end
         if hi > lo:

@@ -11,8 +11,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Generator
 
 from sim.config.schema import Config
-from sim.config.vocabulary import ACTIVITY_OF, DURATION_OF_TASK, LONG_TERM_TASKS, PRIORITY_CLASS, \
-    SAME_DURATION_AS, VARIANT_DURATIONS
+from sim.config.vocabulary import (
+    ACTIVITY_OF,
+    DURATION_OF_TASK,
+    LONG_TERM_TASKS,
+    PRIORITY_CLASS,
+    SAME_DURATION_AS,
+    VARIANT_DURATIONS,
+)
 from sim.model import units
 from sim.model.distributions import sampler
 from sim.model.entities import Desk, Household
@@ -100,13 +106,16 @@ class TaskService:
             return start
 
     def speed_of(self, hired: float, t: float) -> float:
-        """A newcomer's speed: ``workforce.initial_speed`` on the first day, 1 after the learning weeks."""
+        """Return a newcomer's speed: ``workforce.initial_speed`` on the first day, 1 after the learning weeks."""
         start = self.initial_speed
         return start + (1.0 - start) * min(1.0, (t - hired) / self.learn_hours)
 
     def performer_speed(self, desk: Desk, t: float) -> float:
-        """The speed of whoever does this task: the desk's person, or in a pool one of the persons at
-        work, drawn at random — a newcomer takes an equal share of the pool's tasks."""
+        """Return the speed of whoever does this task.
+
+        That is the desk's person, or in a pool one of the persons at work, drawn at random — a
+        newcomer takes an equal share of the pool's tasks.
+        """
         learning = [p for p, h in desk.hired.items() if t - h < self.learn_hours and p not in desk.away]
         if not learning:
             return 1.0
@@ -117,4 +126,5 @@ class TaskService:
         return self.speed_of(desk.hired[learning[k]], t) if k < len(learning) else 1.0
 
     def learning(self, desk: Desk) -> bool:
+        """Return whether a newcomer at ``desk`` is still learning."""
         return desk.learning_until > self.env.now

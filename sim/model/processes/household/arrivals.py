@@ -12,6 +12,7 @@ if TYPE_CHECKING:
 
 
 def arrivals(run: "Run") -> Generator:
+    """Start each arriving household's journey, with exponential gaps between arrivals."""
     rng = run.streams["arrivals"]
     mean_gap = units.WEEK / run.cfg.org.arrivals_per_week
     while True:

@@ -52,7 +52,7 @@ def long_term(run: "Run", hh: Household, months_paid: int) -> Generator:
 
 
 def change_group(run: "Run", hh: Household, u: float) -> None:
-    """The household's situation changes (e.g. unemployed → sick-listed, 004).
+    """Move the household to a new target group when its situation changes (e.g. unemployed → sick-listed, 004).
 
     In a specialised organisation it moves to a caseworker (and payment officer) of the new
     group: a handover, and a restart with the new caseworker ("omtag och extra uppstartstid").
@@ -115,7 +115,7 @@ def caseload_review(run: "Run", desk) -> Generator:
 
 
 def after_closure(run: "Run", hh: Household) -> Generator:
-    """Closed: the household may apply again; within three months it returns where it was.
+    """Let a closed household apply again; within three months it returns where it was.
 
     Returns where it goes: ``"long_term"`` (the same caseworker, plan rewritten), ``"reception"``
     (it starts again), or None (it has left for good).

@@ -61,7 +61,7 @@ def reception_pays_while_waiting(run: "Run", hh: Household, decided: float) -> G
 
 
 def first_meeting(run: "Run", hh: Household) -> Generator:
-    """The household books a visit; first meeting and work plan with the long-term caseworker."""
+    """Book a visit, then hold the first meeting and work plan with the long-term caseworker."""
     yield run.env.timeout(run.cfg.process.first_meeting_booking_weeks * units.WEEK)
     cw = hh.caseworker
     if cw is None or hh.stage != "long_term":

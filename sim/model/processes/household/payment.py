@@ -1,5 +1,7 @@
-"""Monthly payment: the household applies, the payment officer checks and computes, the cash
-office checks every decision before it is paid (004, all three districts).
+"""Monthly payment: apply, check and compute, cash check.
+
+The household applies, the payment officer checks and computes, the cash office checks every
+decision before it is paid (004, all three districts).
 
 Pairing (004): in Hässelby-Vällingby every household has a caseworker *and* a payment officer
 who checks the application and pays (``paired``); about half of the caseworkers sometimes pay
@@ -20,6 +22,7 @@ if TYPE_CHECKING:
 
 
 def monthly_payment(run: "Run", hh: Household) -> Generator:
+    """Run one month's payment, handled according to the variant's pairing (``run.policy.pairing``)."""
     pay = run.policy.payment
     applied = run.env.now
     consequence = hh.rng.random()  # drawn every month so variants keep the same household streams
@@ -41,7 +44,7 @@ def monthly_payment(run: "Run", hh: Household) -> Generator:
 
 
 def reception_payment(run: "Run", hh: Household) -> Generator:
-    """A payment made by reception (the first month, or while a referral waits for a caseworker)."""
+    """Pay via reception (the first month, or while a referral waits for a caseworker)."""
     applied = run.env.now
     # A run-level stream: how often reception pays differs between variants (e.g. under a cap),
     # and drawing from the household's own stream would shift its later draws.

@@ -23,6 +23,10 @@ WINDOW_WEEKS = 4  # the wait the monitor watches: mean of the last four weeks' f
 
 
 def monitor(run: "Run") -> Generator:
+    """Call the reinforcement in when the recent first-visit wait is too long, and release it when short.
+
+    Checked weekly over the last ``WINDOW_WEEKS`` weeks of first visits.
+    """
     rf = run.policy.reinforcement_settings
     env = run.env
     recent: deque[float] = deque()
@@ -50,7 +54,7 @@ def monitor(run: "Run") -> Generator:
 
 
 def reserve_seat(run: "Run", desk: Desk, seat: int) -> Generator:
-    """A reinforcement seat: held off duty while not called in; an ordinary seat while it is.
+    """Hold a reinforcement seat off duty while not called in; let it work as an ordinary seat while it is.
 
     While off duty the seat is held continuously, so no queued task can slip into it between
     days. ``extra_caseworkers`` is spread over the reserve seats (1.5 FTE → two seats of 0.75),

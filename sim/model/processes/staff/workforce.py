@@ -34,6 +34,7 @@ ABSENCES = ("sick_leave", "parental_leave")
 
 
 def start(run: "Run") -> None:
+    """Start absences and turnover for every person in the workforce roles, and set their experience."""
     wf = run.cfg.workforce
     roles = {r for group in wf.roles for r in ROLE_GROUPS[group]}
     for desk in run.staff.desks():
@@ -60,11 +61,13 @@ def starting_experience(run: "Run", desk: "Desk", person: str) -> None:
 
 
 def newcomer(run: "Run", desk: "Desk", person: str, started: float) -> None:
+    """Mark ``person`` as a newcomer who started at ``started`` (still learning)."""
     desk.hired[person] = started
     desk.learning_until = max(desk.learning_until, started + run.tasks.learn_hours)
 
 
 def enabled(cfg) -> bool:
+    """Return whether the config has any absences or leavers to simulate."""
     wf = cfg.workforce
     return wf.leavers_per_year > 0 or any(getattr(wf, k).spells_per_year > 0 for k in ABSENCES)
 
@@ -85,8 +88,11 @@ def absences(run: "Run", desk: "Desk", person: str, kind: str) -> Generator:
 
 
 def away(run: "Run", desk: "Desk", person: str, why: str, hours: float) -> Generator:
-    """``person`` does not work for ``hours``: one seat of the desk is held (a task in progress is
-    finished first). At an individual desk nobody works; a pool works with one person fewer."""
+    """Keep ``person`` away from work for ``hours`` by holding one seat of the desk.
+
+    A task in progress is finished first. At an individual desk nobody works; a pool works with
+    one person fewer.
+    """
     with desk.resource.request(priority=AWAY_PRIORITY) as req:
         yield req
         desk.away.add(person)
@@ -116,8 +122,11 @@ def turnover(run: "Run", desk: "Desk", person: str) -> Generator:
 
 
 def reassign(run: "Run", leaver: "Desk") -> None:
-    """The leaver's long-term households go to colleagues: a caseworker's each with a handover
-    (restart) task, a payment officer's to the least-loaded officer of the group."""
+    """Move the leaver's long-term households to colleagues.
+
+    A caseworker's go each with a handover (restart) task, a payment officer's to the
+    least-loaded officer of the group.
+    """
     officer = leaver.role == "payment_officer"
     pool = run.staff.payment_officers if officer else run.staff.long_term
     attr = "payment_officer" if officer else "caseworker"
