@@ -3,20 +3,8 @@
     python -m sim.calibrate --staffing staff.csv --time-use survey.csv [--durations tasks.csv] --name NAME
     python -m sim.calibrate --like hasselby_vallingby --time-use survey.csv --name NAME   # only a survey
 
-Inputs (CSV, UTF-8, a header row; examples in ``examples/own_data/``):
-
-* **staffing** — one row per setting: ``key,value,source``. ``key`` is an org setting as in
-  ``configs/org/*.yaml`` (``arrivals_per_week``, ``reception.caseworkers``,
-  ``households.need_months.mean``...); ``source`` says where the number comes from and is
-  written next to it. Settings left out take the schema's default, and the file says so.
-* **time use** — one row per respondent and activity: ``respondent,activity,hours`` or
-  ``respondent,activity,share`` (%, each respondent's shares adding up to 100). The mean share
-  per activity becomes ``org.time_use`` (replacing the Ramböll column for this district).
-* **durations** (optional) — raw task durations: ``task,hours``. Each task's durations are
-  fitted by maximum likelihood to an exponential, a gamma and a lognormal distribution; the
-  family with the lowest AIC is written to ``org.durations`` and the comparison is reported.
-
-Every error names the file, the row (as a spreadsheet counts it, header = 1) and the column.
+The inputs (CSV files; examples in ``examples/own_data/``) and what is made of them:
+:mod:`sim.intake.calibrate`.
 """
 
 from __future__ import annotations

@@ -2,21 +2,7 @@
 
     python -m sim.mine --log events.csv --like hasselby_vallingby --name NAME [--out-dir DIR]
 
-The log (CSV or Parquet) has one row per case event: ``case_id``, ``activity``,
-``start_timestamp``, ``complete_timestamp`` (and optionally ``resource``, ``role``), the columns
-``event_log=true`` writes. Activities are the model's (``sim.eventlog.ACTIVITIES``); map a
-system's own names onto them first. From the log come:
-
-* the inflow: new cases per week (``arrivals_per_week``);
-* the routing shares of a case's first reception episode: acute aid, home visit, screened out
-  at the phone interview, refused at the decision;
-* task durations (complete − start, in working hours), fitted as ``python -m sim.calibrate``
-  does (exponential / gamma / lognormal, lowest AIC).
-
-Staffing cannot be read off a log (who is part-time, who is away), so it comes from ``--like``
-(a studied district's staffing sheet) or ``--staffing``; the distinct resources per role in
-the log are printed as a check. Cases that start too close to the end of the log to have
-finished their reception episode are left out of the shares (right-censoring).
+What a log must hold and what is read off it: :mod:`sim.intake.mine`.
 """
 
 from __future__ import annotations

@@ -1,17 +1,8 @@
 """``python -m sim.sequential``: as many replications as a given precision needs, no more.
 
-:func:`replicate_until` runs seeds 0, 1, 2, ... of one config in batches (in parallel through
-:func:`sim.runner.run_many`, so with its resumable cache) and stops after the first batch at
-which the 95 % t confidence interval of a metric's mean (:func:`sim.stats.estimate`) has a
-half-width at most the target, or when the maximum number of replications is reached.
-Replication k always has seed k, whatever the batch size or number of workers, so the results
-are exactly those of running seeds 0..n-1 in one go.
-
     python -m sim.sequential org=farsta --metric first_visit_wait_weeks --half-width 0.1
 
-Caveat (sequential stopping): a CI computed at a data-dependent stopping point covers a bit less
-often than 95 % when the stop comes after very few replications; ``min_replications`` (default 5)
-guards against stopping on a lucky small sample.
+The stopping rule and its caveat: :mod:`sim.experiments.sequential`.
 """
 
 from __future__ import annotations

@@ -122,3 +122,30 @@ def test_configs_are_frozen():
     with pytest.raises(FrozenInstanceError):
         cfg.org.long_term.caseworkers = 1.0
     assert replace(cfg, seed=3).seed == 3 and cfg.seed == 0
+
+
+# Every command, given a user's mistake, says it in one line and exits with status 2 (sim.cli).
+BAD_INPUT = {
+    "sim": (["seed=-1"], "Configuration error: seed = -1"),
+    "sim.experiment": (["experiment=default", "replications=1"], "Configuration error: replications = 1"),
+    "sim.calibration": (["--replications", "2", "org.long_term.caseworkers=-3"],
+                        "Configuration error: org.long_term.caseworkers = -3"),
+    "sim.sequential": (["--half-width", "0.1", "org=farsta", "org.arrivals_per_week=0"],
+                       "Configuration error: org.arrivals_per_week = 0"),
+    "sim.warmup": (["org=nowhere"], "Configuration error: "),
+    "sim.sensitivity": (["--design", "no_such_design.yaml"], "Configuration error: --design"),
+    "sim.calibrate": (["--staffing", "no_such_sheet.csv", "--name", "x"], "Input error: no_such_sheet.csv"),
+    "sim.mine": (["--log", "no_such_log.csv", "--like", "farsta", "--name", "x"], "Input error: no_such_log.csv"),
+}
+
+
+@pytest.mark.parametrize("command", sorted(BAD_INPUT))
+def test_every_command_reports_a_user_error_in_one_line(command, tmp_path):
+    args, first = BAD_INPUT[command]
+    extra = [f"hydra.run.dir={tmp_path}"] if command in ("sim", "sim.experiment") else []
+    env = {k: v for k, v in os.environ.items() if k != "HYDRA_FULL_ERROR"}
+    proc = subprocess.run([sys.executable, "-m", command, *args, *extra], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 2, proc.stdout[-1000:] + proc.stderr[-2000:]
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(first), proc.stderr[-2000:]

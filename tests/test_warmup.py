@@ -139,7 +139,7 @@ def test_analyse_averages_replications_week_by_week_and_handles_missing_waits():
 
 def test_split_overrides_takes_the_scripts_own_keys():
     rest, own = split_overrides(["org=farsta", "replications=6", "horizon_weeks=416", "warmup_weeks=100",
-                                 "org.reception.caseworkers=8"])
+                                 "org.reception.caseworkers=8"], ("replications", "horizon_weeks", "warmup_weeks"))
     assert rest == ["org=farsta", "org.reception.caseworkers=8"]
     assert own == {"replications": "6", "horizon_weeks": "416", "warmup_weeks": "100"}
 

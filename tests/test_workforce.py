@@ -88,7 +88,7 @@ def test_a_leaver_s_households_all_move_and_each_pays_a_restart(turnover):
     assert all(left == 0 for *_, left in leavers)  # no cap: every household finds a colleague
     moved = sum(m for _, _, m, _ in leavers)
     assert moved > 100
-    assert turnover.count["reassigned"] == sum(m for t, _, m, _ in leavers
+    assert turnover.rec.count["reassigned"] == sum(m for t, _, m, _ in leavers
                                                if t >= turnover.warmup)  # tallied after warm-up
     handovers = [r for r in turnover.requests if r["task"] == "handover"]
     assert len(handovers) == moved
@@ -204,7 +204,7 @@ def test_staff_csv_breaks_time_down_per_person(turnover):
     long_term = [d.name for d in turnover.staff.long_term]
     assert set(long_term) <= set(frame.index)
     for name in long_term:
-        vacant = sum(turnover.ledger_window(t0, t1) for d, why, t0, t1 in turnover.rec.away
+        vacant = sum(turnover.ledger.window(t0, t1) for d, why, t0, t1 in turnover.rec.away
                      if d == name and why == "vacant")
         assert frame.loc[name, "vacant_hours"] == pytest.approx(vacant)
     assert frame.loc[long_term, "vacant_hours"].sum() == pytest.approx(
@@ -249,7 +249,7 @@ def test_a_payment_officer_s_households_move_to_other_officers_without_a_restart
     moves = [(t, p, m) for t, p, m, _ in pooled.rec.leavers if p in officers]
     assert moves and sum(m for *_, m in moves) > 0
     assert not [r for r in pooled.requests if r["task"] == "handover"]  # no long-term caseworker left
-    for hh in pooled.households:  # nobody is left with an officer who is away for good right now
+    for hh in pooled.population.all:  # nobody is left with an officer who is away for good right now
         if hh.stage == "long_term" and hh.payment_officer is not None:
             assert hh.payment_officer.name in officers
 
@@ -265,5 +265,5 @@ def test_every_covered_person_starts_with_an_experience_and_the_inexperienced_st
               for p in d.people[:d.seats - d.reserve]]
     assert people and all(p in d.experience for d, p in people)
     for d, p in people:
-        if d.experience[p] * units.YEAR < pooled.learn_hours:
+        if d.experience[p] * units.YEAR < pooled.tasks.learn_hours:
             assert d.hired[p] == pytest.approx(-d.experience[p] * units.YEAR, abs=0.01 * units.YEAR)

@@ -12,6 +12,7 @@ import pandas as pd
 
 from sim.analysis.stats import estimate
 from sim.config.vocabulary import DISTRICTS
+from sim.model import units
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ def markdown(rows: pd.DataFrame, replications: int, horizon_weeks: float, warmup
 
 def _span(weeks: float) -> str:
     """Weeks in words: whole years as years ("2 years"), else weeks ("30 weeks")."""
-    years = weeks / 52
+    years = units.weeks_to_years(weeks)
     if weeks > 0 and abs(years - round(years)) < 1e-9:
         return f"{round(years)} year{'s' if round(years) != 1 else ''}"
     return f"{weeks:g} weeks"

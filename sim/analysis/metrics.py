@@ -99,7 +99,7 @@ def summary(run: "Run") -> dict[str, float]:
         "evictions_per_year": count["evictions"] / years,
         "clerical_fallback_share": (count["clerical_fallbacks"] / count["clerical_tasks"]
                                     if count["clerical_tasks"] else math.nan),
-        "misrouted_contacts_per_week": count["misrouted_contacts"] / (years * 52),
+        "misrouted_contacts_per_week": count["misrouted_contacts"] / (years * units.WEEKS_PER_YEAR),
         "reinforcement_fte": run.reinforcement_hours / (run.end - w0),
         **workforce_figures(run, years),
         **caseworker_hours(run),

@@ -19,8 +19,8 @@ import pandas as pd
 from sim.analysis.stats import estimate
 from sim.config.compose import load_config
 from sim.config.schema import ConfigError
+from sim.experiments import runner
 from sim.experiments import shards as sharding
-from sim.experiments.runner import cached, run_detail, run_many
 from sim.experiments.spec import ExperimentSpec, IncompleteSweep, check
 from sim.outputs import experiment_plots, report
 from sim.outputs.files import atomic_write, write_csv
@@ -93,8 +93,8 @@ def run_experiment(spec: ExperimentSpec, out_dir: Path, replications: int | None
                    workers: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame, list[dict]]:
     """Run (or resume) every replication of every variant; write results, summary, plots, report."""
     n, order, planned = plan(spec, replications)
-    results = run_many([c for _, _, c in planned], cache_dir=out_dir / "replications", workers=workers,
-                       label=f"{spec.name}: {len(order)} variants x {n}", job=run_detail)
+    results = runner.run_many([c for _, _, c in planned], cache_dir=out_dir / "replications", workers=workers,
+                       label=f"{spec.name}: {len(order)} variants x {n}", job=runner.run_detail)
     return write_outputs(spec, out_dir, n, order, planned, results)
 
 
@@ -105,8 +105,8 @@ def run_shard(spec: ExperimentSpec, out_dir: Path, replications: int | None, sha
     n, order, planned = plan(spec, replications)
     sharding.write_plan(out_dir, spec, n, shards)
     mine = sharding.select(planned, shard, shards)
-    run_many([c for _, _, c in mine], cache_dir=out_dir / "replications", workers=workers,
-             label=f"{spec.name} shard {shard}/{shards}", job=run_detail)
+    runner.run_many([c for _, _, c in mine], cache_dir=out_dir / "replications", workers=workers,
+             label=f"{spec.name} shard {shard}/{shards}", job=runner.run_detail)
     return {"shard": shard, "runs": len(mine)}
 
 
@@ -114,7 +114,7 @@ def finish(out_dir: Path, job_name: str = "experiment", command: str = "") -> pd
     """Aggregate a multirun's shared cache exactly like a local run; name the jobs whose work is missing."""
     spec, n, shards = sharding.read_plan(out_dir)
     order, planned = variant_configs(spec, n)
-    results = cached([c for _, _, c in planned], out_dir / "replications", run_detail)
+    results = runner.cached([c for _, _, c in planned], out_dir / "replications", runner.run_detail)
     missing = sharding.missing_by_shard(planned, results, shards)
     if missing:
         total = sum(len(v) for v in missing.values())

@@ -11,13 +11,19 @@ import math
 HOURS_PER_DAY = 8.0
 DAYS_PER_WEEK = 5
 WEEK = HOURS_PER_DAY * DAYS_PER_WEEK  # 40 working hours
-YEAR = 52 * WEEK
+WEEKS_PER_YEAR = 52
+YEAR = WEEKS_PER_YEAR * WEEK
 MONTH = YEAR / 12  # 173.3 working hours, about 4.33 weeks
 
 
 def to_weeks(hours: float) -> float:
     """Working hours to weeks."""
     return hours / WEEK
+
+
+def weeks_to_years(weeks: float) -> float:
+    """Weeks (working or calendar: both are 52 a year) to years."""
+    return weeks / WEEKS_PER_YEAR
 
 
 def to_calendar_days(hours: float) -> float:

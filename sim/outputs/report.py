@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from sim.analysis.kpis import fmt, sentence, shown
+from sim.model import units
 
 GLOSSARY = (
     ("socialsekreterare", "caseworker (social secretary)"),
@@ -95,7 +96,7 @@ def html(spec, order: list[str], replications: int, summary: pd.DataFrame, figur
     plots = "".join(f"<h3>{e(title)}</h3>{_img(path)}" for title, path in figures.items())
     glossary = "".join(f"<tr><td><i>{e(sv)}</i></td><td>{e(en)}</td></tr>" for sv, en in GLOSSARY)
     measured = spec.horizon_weeks - spec.warmup_weeks
-    period = f"{measured / 52:.1f} years" if measured >= 52 else f"{measured:g} weeks"
+    period = f"{units.weeks_to_years(measured):.1f} years" if measured >= 52 else f"{measured:g} weeks"
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{e(spec.title)}</title>
 <style>

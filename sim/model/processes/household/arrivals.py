@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Generator
+from typing import Generator
 
 from sim.model import units
 from sim.model.processes.household import path
-
-if TYPE_CHECKING:
-    from sim.model.run import Run
+from sim.model.services import Services
 
 
-def arrivals(run: "Run") -> Generator:
+def arrivals(run: Services) -> Generator:
     """Start each arriving household's journey, with exponential gaps between arrivals."""
     rng = run.streams["arrivals"]
     mean_gap = units.WEEK / run.cfg.org.arrivals_per_week
@@ -20,7 +18,7 @@ def arrivals(run: "Run") -> Generator:
         run.env.process(path.journey(run, run.population.new()))
 
 
-def misrouted_contacts(run: "Run") -> Generator:
+def misrouted_contacts(run: Services) -> Generator:
     """Other units' clients who reach this unit first (Ramböll 002: "cases reach the wrong unit").
 
     As many as this unit loses to others (``misrouted_share`` of its own rate). With its own

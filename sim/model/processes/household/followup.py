@@ -11,19 +11,17 @@ Follow-up has the lowest priority: a follow-up not started within its month is s
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Generator
+from typing import Generator
 
 from sim.model import units
 from sim.model.distributions import sampler
 from sim.model.entities import Household
 from sim.model.processes.household import payment
+from sim.model.services import Services
 from sim.model.staff import least_loaded
 
-if TYPE_CHECKING:
-    from sim.model.run import Run
 
-
-def long_term(run: "Run", hh: Household, months_paid: int) -> Generator:
+def long_term(run: Services, hh: Household, months_paid: int) -> Generator:
     """Monthly cycle of a long-term household until its need ends, then closure."""
     env, proc = run.env, run.cfg.process
     rng = hh.rng
@@ -51,7 +49,7 @@ def long_term(run: "Run", hh: Household, months_paid: int) -> Generator:
     run.staff.release(hh.caseworker)
 
 
-def change_group(run: "Run", hh: Household, u: float) -> None:
+def change_group(run: Services, hh: Household, u: float) -> None:
     """Move the household to a new target group when its situation changes (e.g. unemployed → sick-listed, 004).
 
     In a specialised organisation it moves to a caseworker (and payment officer) of the new
@@ -78,7 +76,7 @@ def change_group(run: "Run", hh: Household, u: float) -> None:
         hh.payment_officer = new_po
 
 
-def _rewrite_interval(run: "Run", hh: Household) -> int:
+def _rewrite_interval(run: Services, hh: Household) -> int:
     """Whole months until the work plan is rewritten (every 3–4 months, 004 Farsta).
 
     Follow-ups happen monthly, so the drawn interval is rounded to a whole month at random
@@ -89,7 +87,7 @@ def _rewrite_interval(run: "Run", hh: Household) -> int:
     return max(1, whole + int(hh.rng.random() < months - whole))
 
 
-def monthly_followup(run: "Run", hh: Household, rewrite: bool) -> Generator:
+def monthly_followup(run: Services, hh: Household, rewrite: bool) -> Generator:
     """Follow the plan up this month (a meeting for the active share, else a desk check)."""
     due = run.env.now
     if rewrite:
@@ -103,7 +101,7 @@ def monthly_followup(run: "Run", hh: Household, rewrite: bool) -> Generator:
     record[1] = yield from run.tasks.work(hh.caseworker, task, hh, deadline=due + units.MONTH, act_at_deadline=False)
 
 
-def caseload_review(run: "Run", desk) -> Generator:
+def caseload_review(run: Services, desk) -> Generator:
     """First week of each month: the caseworker goes through the whole caseload."""
     per_household = run.cfg.process.caseload_review_per_household
     month = 0  # an integer counter: float division of the clock by MONTH can round down
@@ -114,7 +112,7 @@ def caseload_review(run: "Run", desk) -> Generator:
         yield run.env.timeout(max(0.0, month * units.MONTH - run.env.now))
 
 
-def after_closure(run: "Run", hh: Household) -> Generator:
+def after_closure(run: Services, hh: Household) -> Generator:
     """Let a closed household apply again; within three months it returns where it was.
 
     Returns where it goes: ``"long_term"`` (the same caseworker, plan rewritten), ``"reception"``

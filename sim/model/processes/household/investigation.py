@@ -8,19 +8,17 @@ every referred household both a caseworker (Team 2) and a payment officer (Team 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Generator
+from typing import Generator
 
 import simpy
 
 from sim.model import units
 from sim.model.entities import Household
 from sim.model.processes.household import payment
-
-if TYPE_CHECKING:
-    from sim.model.run import Run
+from sim.model.services import Services
 
 
-def referral(run: "Run", hh: Household) -> Generator:
+def referral(run: Services, hh: Household) -> Generator:
     """Review, assignment (waiting under a caseload cap) and first meeting; returns the months reception paid."""
     env, staff = run.env, run.staff
     decided = env.now
@@ -47,7 +45,7 @@ def referral(run: "Run", hh: Household) -> Generator:
     return months_paid
 
 
-def reception_pays_while_waiting(run: "Run", hh: Household, decided: float) -> Generator:
+def reception_pays_while_waiting(run: Services, hh: Household, decided: float) -> Generator:
     """Monthly payments by reception for a referred household no caseworker can take yet."""
     env = run.env
     month = 1
@@ -60,7 +58,7 @@ def reception_pays_while_waiting(run: "Run", hh: Household, decided: float) -> G
         return
 
 
-def first_meeting(run: "Run", hh: Household) -> Generator:
+def first_meeting(run: Services, hh: Household) -> Generator:
     """Book a visit, then hold the first meeting and work plan with the long-term caseworker."""
     yield run.env.timeout(run.cfg.process.first_meeting_booking_weeks * units.WEEK)
     cw = hh.caseworker

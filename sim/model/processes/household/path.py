@@ -9,16 +9,14 @@ except :mod:`.payment`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Generator
+from typing import Generator
 
 from sim.model.entities import Household
 from sim.model.processes.household import followup, investigation, reception
-
-if TYPE_CHECKING:
-    from sim.model.run import Run
+from sim.model.services import Services
 
 
-def journey(run: "Run", hh: Household) -> Generator:
+def journey(run: Services, hh: Household) -> Generator:
     """One household from its first contact until it exits (screened out, refused, or not returning)."""
     step = "reception"
     months_paid = 0

@@ -12,16 +12,14 @@ only computes and pays (``caseworker_owns``). Late payments can lead to debts an
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Generator
+from typing import Generator
 
 from sim.model import units
 from sim.model.entities import Household
-
-if TYPE_CHECKING:
-    from sim.model.run import Run
+from sim.model.services import Services
 
 
-def monthly_payment(run: "Run", hh: Household) -> Generator:
+def monthly_payment(run: Services, hh: Household) -> Generator:
     """Run one month's payment, handled according to the variant's pairing (``run.policy.pairing``)."""
     pay = run.policy.payment
     applied = run.env.now
@@ -43,7 +41,7 @@ def monthly_payment(run: "Run", hh: Household) -> Generator:
     paid(run, hh, applied, consequence)
 
 
-def reception_payment(run: "Run", hh: Household) -> Generator:
+def reception_payment(run: Services, hh: Household) -> Generator:
     """Pay via reception (the first month, or while a referral waits for a caseworker)."""
     applied = run.env.now
     # A run-level stream: how often reception pays differs between variants (e.g. under a cap),
@@ -54,7 +52,7 @@ def reception_payment(run: "Run", hh: Household) -> Generator:
     paid(run, hh, applied, consequence)
 
 
-def paid(run: "Run", hh: Household, applied: float, consequence: float) -> None:
+def paid(run: Services, hh: Household, applied: float, consequence: float) -> None:
     """Record a payment; a late one may lead to a debt, an eviction and work for the caseworker."""
     pay = run.policy.payment
     run.rec.payment(hh, applied)

@@ -10,17 +10,15 @@ Where the household goes next is :mod:`.path`'s business: this step returns how 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Generator
+from typing import Generator
 
 from sim.model import units
 from sim.model.entities import Household
 from sim.model.processes.household import payment
-
-if TYPE_CHECKING:
-    from sim.model.run import Run
+from sim.model.services import Services
 
 
-def reception(run: "Run", hh: Household) -> Generator:
+def reception(run: Services, hh: Household) -> Generator:
     """Reception's part; returns ``"closed"`` (closed by reception), ``"referred"``, or None (exited)."""
     env, staff, proc = run.env, run.staff, run.cfg.process
     run.rec.move(hh, "reception")

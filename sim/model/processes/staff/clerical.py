@@ -8,17 +8,15 @@ work they cannot start within ``fallback_days`` goes back to the caseworker.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Generator
+from typing import Generator
 
 from sim.config.vocabulary import CASEWORKER_ROLES
 from sim.model import units
 from sim.model.entities import Desk
-
-if TYPE_CHECKING:
-    from sim.model.run import Run
+from sim.model.services import Services
 
 
-def split_overhead(run: "Run", desk: Desk) -> tuple[dict[str, float], dict[str, float]]:
+def split_overhead(run: Services, desk: Desk) -> tuple[dict[str, float], dict[str, float]]:
     """Daily overhead hours of one seat: (kept by the seat, handed to module administrators)."""
     day = units.HOURS_PER_DAY
     hours = {a: share * desk.fte * day for a, share in desk.overhead.items()}
@@ -30,7 +28,7 @@ def split_overhead(run: "Run", desk: Desk) -> tuple[dict[str, float], dict[str, 
     return own, handed
 
 
-def hand_over(run: "Run", desk: Desk, handed: dict[str, float]) -> Generator:
+def hand_over(run: Services, desk: Desk, handed: dict[str, float]) -> Generator:
     """One day's clerical work of one caseworker seat, done by an administrator or fallen back."""
     ma = run.policy.module_admins
     hours = sum(handed.values())

@@ -10,18 +10,16 @@ on the days they are on duty (:mod:`.reinforcement`).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Generator
+from typing import Generator
 
 from sim.model import units
 from sim.model.entities import Desk
 from sim.model.processes.staff import clerical
+from sim.model.services import Services
 from sim.model.work import OVERHEAD_PRIORITY
 
-if TYPE_CHECKING:
-    from sim.model.run import Run
 
-
-def take_block(run: "Run", desk: Desk, hours: float, bookings: list[tuple[str, float]],
+def take_block(run: Services, desk: Desk, hours: float, bookings: list[tuple[str, float]],
                skip_after: float | None = None) -> Generator:
     """Hold one seat of ``desk`` for ``hours`` at overhead priority; book them activity by activity.
 
@@ -43,7 +41,7 @@ def take_block(run: "Run", desk: Desk, hours: float, bookings: list[tuple[str, f
     return t0
 
 
-def daily_overhead(run: "Run", desk: Desk, seat: int) -> Generator:
+def daily_overhead(run: Services, desk: Desk, seat: int) -> Generator:
     """One seat's daily block, every working day of the run (skipped while its person is away)."""
     env = run.env
     day = units.HOURS_PER_DAY

@@ -9,20 +9,18 @@ delay) and go back when the wait is below the release level after a minimum enga
 from __future__ import annotations
 
 from collections import deque
-from typing import TYPE_CHECKING, Generator
+from typing import Generator
 
 from sim.model import units
 from sim.model.entities import Desk
 from sim.model.processes.staff.overhead import take_block
+from sim.model.services import Services
 from sim.model.work import OVERHEAD_PRIORITY
-
-if TYPE_CHECKING:
-    from sim.model.run import Run
 
 WINDOW_WEEKS = 4  # the wait the monitor watches: mean of the last four weeks' first visits
 
 
-def monitor(run: "Run") -> Generator:
+def monitor(run: Services) -> Generator:
     """Call the reinforcement in when the recent first-visit wait is too long, and release it when short.
 
     Checked weekly over the last ``WINDOW_WEEKS`` weeks of first visits.
@@ -53,7 +51,7 @@ def monitor(run: "Run") -> Generator:
             called_at = None
 
 
-def reserve_seat(run: "Run", desk: Desk, seat: int) -> Generator:
+def reserve_seat(run: Services, desk: Desk, seat: int) -> Generator:
     """Hold a reinforcement seat off duty while not called in; let it work as an ordinary seat while it is.
 
     While off duty the seat is held continuously, so no queued task can slip into it between

@@ -16,24 +16,22 @@ the newcomer's introduction every week of it (the 13-point plan's introduction a
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Generator
+from typing import Generator
 
 from sim.config.vocabulary import ROLE_GROUPS
 from sim.model import units
 from sim.model.distributions import sampler
+from sim.model.entities import Desk
+from sim.model.services import Services
 from sim.model.staff import least_loaded
 from sim.model.work import AWAY_PRIORITY
-
-if TYPE_CHECKING:
-    from sim.model.entities import Desk
-    from sim.model.run import Run
 
 ABSENCES = ("sick_leave", "parental_leave")
 
 
 
 
-def start(run: "Run") -> None:
+def start(run: Services) -> None:
     """Start absences and turnover for every person in the workforce roles, and set their experience."""
     wf = run.cfg.workforce
     roles = {r for group in wf.roles for r in ROLE_GROUPS[group]}
@@ -49,7 +47,7 @@ def start(run: "Run") -> None:
                 run.env.process(turnover(run, desk, person))
 
 
-def starting_experience(run: "Run", desk: "Desk", person: str) -> None:
+def starting_experience(run: Services, desk: Desk, person: str) -> None:
     """Years in the job at the start: most are experienced (004 HV), the others may still be learning."""
     wf = run.cfg.workforce
     rng = run.streams[f"workforce.experience.{person}"]
@@ -60,7 +58,7 @@ def starting_experience(run: "Run", desk: "Desk", person: str) -> None:
         newcomer(run, desk, person, -experience * units.YEAR)
 
 
-def newcomer(run: "Run", desk: "Desk", person: str, started: float) -> None:
+def newcomer(run: Services, desk: Desk, person: str, started: float) -> None:
     """Mark ``person`` as a newcomer who started at ``started`` (still learning)."""
     desk.hired[person] = started
     desk.learning_until = max(desk.learning_until, started + run.tasks.learn_hours)
@@ -72,7 +70,7 @@ def enabled(cfg) -> bool:
     return wf.leavers_per_year > 0 or any(getattr(wf, k).spells_per_year > 0 for k in ABSENCES)
 
 
-def absences(run: "Run", desk: "Desk", person: str, kind: str) -> Generator:
+def absences(run: Services, desk: Desk, person: str, kind: str) -> Generator:
     """Spells of one kind for one person: exponential gaps between them (a renewal process)."""
     spell = getattr(run.cfg.workforce, kind)
     rng = run.streams[f"workforce.{kind}.{person}"]
@@ -87,7 +85,7 @@ def absences(run: "Run", desk: "Desk", person: str, kind: str) -> Generator:
         yield from away(run, desk, person, kind, hours)
 
 
-def away(run: "Run", desk: "Desk", person: str, why: str, hours: float) -> Generator:
+def away(run: Services, desk: Desk, person: str, why: str, hours: float) -> Generator:
     """Keep ``person`` away from work for ``hours`` by holding one seat of the desk.
 
     A task in progress is finished first. At an individual desk nobody works; a pool works with
@@ -103,7 +101,7 @@ def away(run: "Run", desk: "Desk", person: str, why: str, hours: float) -> Gener
         desk.away.discard(person)
 
 
-def turnover(run: "Run", desk: "Desk", person: str) -> Generator:
+def turnover(run: Services, desk: Desk, person: str) -> Generator:
     """``person`` leaves now and then; the post is refilled by a newcomer after the recruitment."""
     wf = run.cfg.workforce
     rng = run.streams[f"workforce.turnover.{person}"]
@@ -121,7 +119,7 @@ def turnover(run: "Run", desk: "Desk", person: str) -> Generator:
             run.env.process(introduction(run, desk))
 
 
-def reassign(run: "Run", leaver: "Desk") -> None:
+def reassign(run: Services, leaver: Desk) -> None:
     """Move the leaver's long-term households to colleagues.
 
     A caseworker's go each with a handover (restart) task, a payment officer's to the
@@ -150,7 +148,7 @@ def reassign(run: "Run", leaver: "Desk") -> None:
     run.rec.leavers.append((run.env.now, leaver.name, moved, left))
 
 
-def introduction(run: "Run", newcomer: "Desk") -> Generator:
+def introduction(run: Services, newcomer: Desk) -> Generator:
     """Every week of the learning period an experienced colleague spends time on the newcomer."""
     wf = run.cfg.workforce
     weeks = int(wf.learning_weeks)
