@@ -1,7 +1,7 @@
 """One measurement in a fresh interpreter, so its peak RSS belongs to that measurement alone.
 
 ``python -m benchmarks._child '<json spec>'`` prints one JSON line:
-seconds (``simulate`` only, config composition excluded), processed SimPy events, peak RSS
+seconds (``replicate`` only, config composition excluded), processed SimPy events, peak RSS
 (``ru_maxrss``) and the RSS peak before the simulation started (imports + config).
 """
 
@@ -29,7 +29,7 @@ def events_processed(env) -> int:
 
 def main(spec: dict) -> dict:
     from sim.config.compose import load_config
-    from sim.model.simulate import simulate
+    from sim.analysis.replication import replicate
 
     cfg = load_config(spec["overrides"])
     if spec.get("districts"):  # the first N districts of a city (scaling with households)
@@ -38,7 +38,7 @@ def main(spec: dict) -> dict:
         cfg = replace(cfg, org=replace(cfg.org, districts=cfg.org.districts[:spec["districts"]]))
     base = _maxrss_mb()
     t0 = time.perf_counter()
-    run = simulate(cfg)
+    run = replicate(cfg)
     seconds = time.perf_counter() - t0
     events = events_processed(run.env) if hasattr(run, "env") else None  # a city keeps no environment
     return {"seconds": seconds, "events": events, "peak_mb": _maxrss_mb(), "base_mb": base}
