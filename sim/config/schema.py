@@ -163,7 +163,6 @@ class Process(Frozen):
     closure: Dist = field(default_factory=lambda: Dist("lognormal", 0.25, 0.5))  # assumption
     appeal_per_household_month: float = 0.02  # assumption
     first_meeting_booking_weeks: float = 1.0  # assumption: the household calls to book (004 Farsta)
-    acute_target_days: float = 2.0  # 004 HV: acute decisions within 1–2 days
     late_payment_days: float = 10.0  # assumption: a payment later than this after the application is late
     # assumption: a follow-up counts as on time if it starts within this many working days of
     # falling due; one not started within the month is squeezed out (not done)

@@ -152,7 +152,7 @@ def validate(cfg: Config) -> Config:
     _non_negative("org.reception.booking_notice_weeks", org.reception.booking_notice_weeks)
     for name in ("caseload_review_per_household", "first_meeting_booking_weeks"):
         _non_negative(f"process.{name}", getattr(proc, name))
-    for name in ("acute_target_days", "late_payment_days", "closure_after_months", "return_to_long_term_months",
+    for name in ("late_payment_days", "closure_after_months", "return_to_long_term_months",
                  "followup_on_time_days"):
         _positive(f"process.{name}", getattr(proc, name))
     if sorted(proc.priorities) != sorted(TASKS):

@@ -81,7 +81,7 @@ def mine(log: pd.DataFrame, source: str) -> Mined:
     arrivals = len(first_seen) / weeks
     # A case's first reception episode: its events before its second pre-assessment (a return).
     episodes = []
-    for case, events in log.groupby("case_id", sort=False):
+    for _case, events in log.groupby("case_id", sort=False):
         acts = events["activity"].tolist()
         pre = [i for i, a in enumerate(acts) if a == "pre_assessment"]
         if not pre or events["start_hours"].iloc[pre[0]] > end - CENSOR_WEEKS * units.WEEK:
