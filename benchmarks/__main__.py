@@ -2,7 +2,7 @@
 
 Every figure is the median of several repeats (3, or 2 with ``--quick``); ratios are taken
 from measurements made in the same invocation. Results go to ``benchmarks/results.json``
-(written atomically with :func:`sim.output.write_json`) and a table is printed.
+(written atomically with :func:`sim.outputs.files.write_json`) and a table is printed.
 """
 
 from __future__ import annotations

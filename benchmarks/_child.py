@@ -28,8 +28,8 @@ def events_processed(env) -> int:
 
 
 def main(spec: dict) -> dict:
-    from sim.config.compose import load_config
     from sim.analysis.replication import replicate
+    from sim.config.compose import load_config
 
     cfg = load_config(spec["overrides"])
     if spec.get("districts"):  # the first N districts of a city (scaling with households)

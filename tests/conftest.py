@@ -4,7 +4,7 @@
 defaults, then ``configs/org/<org>.yaml`` under ``org``), with dotted-key overrides on top.
 ``run_config`` executes a run with a guard that turns a stuck simulation clock into a test
 failure instead of a hang (see ``test_processes.py::test_caseload_review_loop_advances_the_clock``).
-``ProbeRun`` is a :class:`sim.model.Run` that additionally remembers every household it
+``ProbeRun`` is a :class:`sim.model.run.Run` that additionally remembers every household it
 created and every task request it served, so process tests can check due times and waits
 without touching ``sim/``.
 """

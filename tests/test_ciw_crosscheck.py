@@ -9,7 +9,7 @@ The same small open network is built twice:
                          urgent before routine, first come first served within a class)
 
 Caseflow side: no district model (no overhead blocks, notices or loops), only Caseflow's own
-building blocks: a :class:`sim.model.Run` for its environment, named random streams, task
+building blocks: a :class:`sim.model.run.Run` for its environment, named random streams, task
 priorities (``run.tasks.priority``) and ``run.tasks.work``; three :class:`sim.model.entities.Desk` objects with
 ``seats=c`` and ``overhead={}``; services drawn with :func:`sim.distributions.sampler`.
 

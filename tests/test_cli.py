@@ -155,7 +155,7 @@ def test_no_event_log_by_default(plain):
 
 @pytest.mark.parametrize("org", ORGS)
 def test_test_configs_equal_hydra_composition(org):
-    """The suite's make_config builds exactly what Hydra composes for the CLI (sim.compose)."""
+    """The suite's make_config builds exactly what Hydra composes for the CLI (sim.config.compose)."""
     from sim.config.compose import load_config
 
     overrides = {"seed": 3, "horizon_weeks": 30.0, "warmup_weeks": 10.0}

@@ -1,5 +1,5 @@
 """The event log as process-mining tools read it: pm4py reads the XES back, and the process it
-discovers stays inside the model's own process map (sim.eventlog.PROCESS_MAP)."""
+discovers stays inside the model's own process map (sim.outputs.eventlog.PROCESS_MAP)."""
 
 from __future__ import annotations
 

@@ -300,7 +300,7 @@ def test_appeals_still_get_done_under_load(normal_and_squeezed):
 
 
 def test_a_squeezed_followup_is_counted_as_due_even_if_still_queued_and_never_starts_late(normal_and_squeezed):
-    """Follow-ups wait without a timer (sim.model.Run.work, act_at_deadline=False): one still in the
+    """Follow-ups wait without a timer (sim.model.work.TaskService.work, act_at_deadline=False): one still in the
     queue when the run ends must count as due and not done, and one whose turn comes after its
     month must be dropped, not worked late."""
     normal, squeezed = normal_and_squeezed

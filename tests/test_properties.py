@@ -110,7 +110,7 @@ def valid_overrides(draw) -> tuple[str, dict[str, Any]]:
 
 # --- a run that checks caseloads at every weekly snapshot -----------------------------------
 
-# The household's path (sim/processes): every stage change a run may make.
+# The household's path (sim/model/processes/household): every stage change a run may make.
 LEGAL_MOVES = {
     ("new", "reception"), ("reception", "exited"), ("reception", "referral"), ("reception", "dormant"),
     ("referral", "long_term"), ("long_term", "dormant"),

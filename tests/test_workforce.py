@@ -1,4 +1,4 @@
-"""People, not FTEs (sim/processes/workforce.py): each mechanism on its own."""
+"""People, not FTEs (sim/model/processes/staff/workforce.py): each mechanism on its own."""
 
 from __future__ import annotations
 

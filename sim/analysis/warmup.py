@@ -94,7 +94,7 @@ class Welch:
 
 
 def weekly_means(details: list[dict]) -> pd.DataFrame:
-    """Week-by-week mean across replications of the weekly series of :func:`sim.runner.run_detail`,
+    """Week-by-week mean across replications of the weekly series of :func:`sim.experiments.runner.run_detail`,
     with its standard error (NaN with fewer than 2 values) and the number of replications with a value."""
     weeks = details[0]["weekly"]["week"]
     for d in details:

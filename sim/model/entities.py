@@ -59,7 +59,7 @@ class Desk:
         self.self_pays = False  # a caseworker who pays households herself when the officer is slow
         # the persons behind the seats: an individual desk is its one person, a pool has role_01, role_02...
         self.people = (name,) if seats == 1 else tuple(f"{name}_{i + 1:02d}" for i in range(seats))
-        self.away: set[str] = set()  # persons on leave or posts vacant (sim/processes/workforce.py)
+        self.away: set[str] = set()  # persons on leave or posts vacant (sim/model/processes/staff/workforce.py)
         self.hired: dict[str, float] = {}  # person -> when a newcomer started (they learn)
         self.learning_until = -math.inf  # the last newcomer here is at full speed from then (hot-path check)
         self.experience: dict[str, float] = {}  # person -> years in the job when the run starts
