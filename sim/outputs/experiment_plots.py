@@ -113,7 +113,8 @@ def time_use(spec, order, summary, path: Path) -> Path:
 
 def over_time(spec, order, details, path: Path) -> Path:
     """Households in stock, the first-visit queue and the referral overflow, week by week."""
-    series = [("households_in_stock", "households with an open case"), ("first_visit_queue", "waiting for a first visit (queue)"),
+    series = [("households_in_stock", "households with an open case"),
+              ("first_visit_queue", "waiting for a first visit (queue)"),
               ("overflow", "referred, waiting for a caseworker")]
     # the overflow exists only under a caseload cap: an all-zero panel tells a manager nothing
     series = [(c, t) for c, t in series if c != "overflow"

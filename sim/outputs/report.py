@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import html as _html
-import math
 from pathlib import Path
 
 import pandas as pd
@@ -72,9 +71,11 @@ def _table(spec, summary: pd.DataFrame) -> str:
                 cells.append("<td>—</td>")
                 continue
             r = r.iloc[0]
-            ci = "" if r["ci_low"] != r["ci_low"] else f"<br><small>{fmt(kpi, r['ci_low'])}–{fmt(kpi, r['ci_high'])}</small>"
+            ci = ("" if r["ci_low"] != r["ci_low"]
+                  else f"<br><small>{fmt(kpi, r['ci_low'])}–{fmt(kpi, r['ci_high'])}</small>")
             cells.append(f"<td>{fmt(kpi, r['mean'])}{ci}</td>")
-        rows.append(f"<tr><th>{_html.escape(kpi.label)} <small>({_html.escape(kpi.unit)})</small></th>{''.join(cells)}</tr>")
+        label = f"{_html.escape(kpi.label)} <small>({_html.escape(kpi.unit)})</small>"
+        rows.append(f"<tr><th>{label}</th>{''.join(cells)}</tr>")
     return f"<table><tr><th>figure</th>{head}</tr>{''.join(rows)}</table>"
 
 
@@ -88,7 +89,8 @@ def html(spec, order: list[str], replications: int, summary: pd.DataFrame, figur
         if variant != current:
             if current is not None:
                 findings.append("</ul>")
-            findings.append(f"<h3>{e(variant.replace('_', ' '))} compared with {e(spec.baseline.replace('_', ' '))}</h3><ul>")
+            findings.append(f"<h3>{e(variant.replace('_', ' '))} compared with "
+                            f"{e(spec.baseline.replace('_', ' '))}</h3><ul>")
             current = variant
         findings.append(f"<li>{e(text)}</li>")
     if current is not None:
@@ -102,7 +104,8 @@ def html(spec, order: list[str], replications: int, summary: pd.DataFrame, figur
 <style>
 body {{ font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; color: #222; line-height: 1.45; }}
 img {{ max-width: 100%; border: 1px solid #ddd; margin: 0.5em 0 1.5em; }}
-table {{ border-collapse: collapse; margin: 1em 0; }} td, th {{ border: 1px solid #ccc; padding: 4px 8px; text-align: right; }}
+table {{ border-collapse: collapse; margin: 1em 0; }}
+td, th {{ border: 1px solid #ccc; padding: 4px 8px; text-align: right; }}
 th:first-child, td:first-child {{ text-align: left; }} code {{ background: #f4f4f4; padding: 1px 4px; }}
 .note {{ background: #f7f7f2; border-left: 4px solid #bb9; padding: 0.6em 1em; }}
 </style></head><body>

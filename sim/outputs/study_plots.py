@@ -16,8 +16,8 @@ from matplotlib.ticker import MaxNLocator  # noqa: E402
 from sim.analysis.calibration import LABELS  # noqa: E402
 from sim.analysis.kpis import BY_KEY  # noqa: E402
 from sim.analysis.warmup import BAND, Welch  # noqa: E402
-from sim.outputs.plots import save  # noqa: E402
 from sim.model import units
+from sim.outputs.plots import save  # noqa: E402
 
 
 def calibration(rows: pd.DataFrame, path: Path) -> None:
@@ -70,7 +70,8 @@ def welch(w: Welch, path: Path) -> None:
                         label=f"first within ±{BAND:.0%}: week {w.entered}")
         if w.configured <= w.horizon:
             ax.axvline(w.configured, color="tab:red", lw=1.5,
-                       label=f"configured warm-up: {w.configured:g} weeks ({units.weeks_to_years(w.configured):.1f} years)")
+                       label=f"configured warm-up: {w.configured:g} weeks "
+                             f"({units.weeks_to_years(w.configured):.1f} years)")
         if w.suggested:
             ax.axvline(w.suggested, color="black", ls="--", lw=1.2,
                        label=f"suggested warm-up: {w.suggested} weeks ({units.weeks_to_years(w.suggested):.1f} years)")
