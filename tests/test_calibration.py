@@ -44,7 +44,11 @@ def test_the_table_says_in_band_exactly_when_the_mean_is(replications):
         target = TARGETS[ORG_OF[r.district]][r.key]
         assert (r.in_band == "yes") == (target.low <= r.mean <= target.high), r
     assert all_ok == (banded["in_band"] == "yes").all()
-    assert (rows.loc[rows["band"] == "", "in_band"] == "(no band)").all()
+    unbanded = rows[rows["band"] == ""]
+    assert (unbanded.loc[unbanded["key"] == "months_on_assistance", "in_band"] == "(no band)").all()
+    # the queue's growth is reported for every district, with the trend verdict instead of a band
+    growth = unbanded[unbanded["key"] == "first_visit_queue_growth_per_month"]
+    assert len(growth) == len(TARGETS) and set(growth["in_band"]) <= {"GROWS", "(settles)", "(no test)"}
 
 
 def test_the_tables_first_line_says_what_was_simulated():

@@ -28,7 +28,8 @@ from sim.experiments.compare import aggregate, run_experiment, tidy, variant_con
 from sim.experiments.spec import check
 
 REPO = Path(__file__).resolve().parent.parent
-SUMMARY_COLUMNS = ["variant", "metric", "mean", "ci_low", "ci_high", "diff", "diff_ci_low", "diff_ci_high"]
+SUMMARY_COLUMNS = ["variant", "metric", "mean", "ci_low", "ci_high", "diff", "diff_ci_low", "diff_ci_high",
+                   "queue_settles"]
 
 
 def values(frame: pd.DataFrame, variant: str, metric: str) -> np.ndarray:

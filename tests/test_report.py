@@ -19,7 +19,8 @@ from tiny_experiment import BASELINE, REPLICATIONS, VARIANT, run_tiny, tiny_spec
 from sim.analysis.kpis import BY_KEY, KPIS, fmt
 from sim.outputs.files import atomic_write
 
-SUMMARY_COLUMNS = ["variant", "metric", "mean", "ci_low", "ci_high", "diff", "diff_ci_low", "diff_ci_high"]
+SUMMARY_COLUMNS = ["variant", "metric", "mean", "ci_low", "ci_high", "diff", "diff_ci_low", "diff_ci_high",
+                   "queue_settles"]
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -150,6 +151,7 @@ def test_summary_csv_has_exactly_the_contract_columns(experiment):
     assert len(rows) == 2 * len(metrics_)
     assert {(r["variant"], r["metric"]) for r in rows} == {(v, m) for v in (BASELINE, VARIANT) for m in metrics_}
     for r in rows:
+        assert r["queue_settles"] in ("yes", "no", "unknown"), r
         if r["variant"] == BASELINE:
             assert r["diff"] == r["diff_ci_low"] == r["diff_ci_high"] == "", r
     assert all(r["diff"] != "" for r in rows if r["variant"] == VARIANT and r["metric"] in {k.key for k in KPIS}

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from sim.analysis.stability import GROWTH, settles
 from sim.analysis.stats import estimate
 from sim.config.vocabulary import DISTRICTS
 from sim.model import units
@@ -53,6 +54,7 @@ LABELS = {
     "households_in_stock": "households in stock",
     "months_on_assistance": "months on assistance / household / year",
     "payment_delay_days": "payment delay (days)",
+    GROWTH: "first-visit queue growth / month after warm-up",
 }
 
 
@@ -63,20 +65,25 @@ def table(frame: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
         sub = frame[frame["district"] == org]
         metrics = dict(targets)
         metrics["months_on_assistance"] = None
+        metrics[GROWTH] = None  # no study figure: a queue that settles grows by 0 (sim.analysis.stability)
         for metric, target in metrics.items():
             est = estimate(sub[metric])
             if target is None:
                 band, ok = "", None
-                reported = f"{MONTHS_REPORTED[org]}"
+                reported = f"{MONTHS_REPORTED[org]}" if metric == "months_on_assistance" else "(should settle: 0)"
             else:
                 band = f"{target.low:g}–{target.high:g}"
                 ok = target.low <= est.mean <= target.high
                 all_ok &= ok
                 reported = target.reported
+            verdict = {True: "yes", False: "NO", None: "(no band)"}[ok]
+            if metric == GROWTH:
+                verdict = {"no": "GROWS", "yes": "(settles)", "unknown": "(no test)"}[settles(est.mean, est.low,
+                                                                                               est.high)]
             rows.append({
                 "district": DISTRICTS[org], "metric": LABELS[metric], "key": metric, "reported": reported,
                 "band": band, "mean": est.mean, "ci_low": est.low, "ci_high": est.high, "se": est.se,
-                "n": est.n, "in_band": {True: "yes", False: "NO", None: "(no band)"}[ok],
+                "n": est.n, "in_band": verdict,
             })
     return pd.DataFrame(rows), all_ok
 

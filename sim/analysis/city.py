@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from sim.analysis.metrics import summary, weekly_frame
+from sim.analysis.metrics import queue_figures, summary, weekly_frame
 from sim.config.schema import Config
 from sim.model.city import district_runs
 
@@ -64,6 +64,8 @@ class CityResult:
                 weights = np.array([p.get(_weight_of(key), p.get("arrivals", 1.0)) for p in parts], dtype=float)
                 ok = ~np.isnan(values) & (weights > 0)
                 out[key] = float(np.average(values[ok], weights=weights[ok])) if ok.any() else math.nan
+        # the city's queue: its trend is tested on the summed weekly queue, not averaged over districts
+        out.update(queue_figures(self.weekly_frame(), self.cfg.warmup_weeks))
         for name, s in self.districts:
             for key in HEADLINE:
                 out[f"district.{name}.{key}"] = s.get(key, math.nan)

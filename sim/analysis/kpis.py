@@ -50,9 +50,17 @@ def fmt(kpi: Kpi, value: float) -> str:
     return f"{value * kpi.scale:,.{kpi.decimals}f}"
 
 
-def sentence(kpi: Kpi, variant: str, baseline: str, diff: float, low: float, high: float) -> str:
-    """Plain words: 'first-visit wait 0.40 weeks shorter than as_is (95 % CI 0.20 to 0.60)'."""
+def sentence(kpi: Kpi, variant: str, baseline: str, diff: float, low: float, high: float,
+             judge: bool = True) -> str:
+    """Plain words: 'first-visit wait 0.40 weeks shorter than as_is (95 % CI 0.20 to 0.60)'.
+
+    ``judge=False`` (a queue that does not settle on either side) says the difference without calling
+    it better or worse; a difference that could not be measured is said, not left out.
+    """
     unit = "percentage points" if kpi.unit == "%" else kpi.unit
+    if diff != diff:
+        return (f"{kpi.label}: could not be measured for {variant} or {baseline} "
+                "(no such event after the warm-up in some replication)")
     if low != low or high != high:
         return f"{kpi.label}: {fmt(kpi, diff)} {unit} difference to {baseline} (no interval)"
     if abs(diff * kpi.scale) < 0.5 * 10 ** -kpi.decimals:
@@ -65,7 +73,9 @@ def sentence(kpi: Kpi, variant: str, baseline: str, diff: float, low: float, hig
     if kpi.unit == "weeks":
         word = "longer" if diff > 0 else "shorter"
     verdict = ""
-    if kpi.better:
+    if kpi.better and not judge:
+        verdict = " — not judged: the first-visit queue does not settle"
+    elif kpi.better:
         good = (diff < 0) == (kpi.better == "lower")
         verdict = " — better" if good else " — worse"
     mag = lambda v: fmt(kpi, abs(v))  # noqa: E731

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from sim.analysis.stability import queue_trend
 from sim.config.vocabulary import CASEWORKER_ROLES, ROLE_GROUPS, STAGES
 from sim.model import units
 
@@ -75,6 +76,7 @@ def summary(run: "Run") -> dict[str, float]:
         "caseload_per_payment_officer": wmean("caseload_per_payment_officer"),
         "households_in_stock": wmean("households_in_stock"),
         "first_visit_queue": wmean("first_visit_queue"),
+        **queue_figures(weekly, run.cfg.warmup_weeks),
         "arrivals": sum(1 for t in rec.arrivals if t >= w0),
         "exits": sum(1 for t in rec.exits if t >= w0),
         "arrivals_total": len(rec.arrivals),
@@ -112,6 +114,15 @@ def summary(run: "Run") -> dict[str, float]:
             out[f"time_share.{role}.{activity}"] = share
         out[f"utilisation.{role}"] = 1.0 - row.get("idle", 0.0)
     return out
+
+
+def queue_figures(weekly: pd.DataFrame, warmup_weeks: float) -> dict[str, float]:
+    """The first-visit queue's growth after the warm-up (households a month) and its trend test's p-value."""
+    if weekly.empty:
+        growth, p = math.nan, math.nan
+    else:
+        growth, p = queue_trend(weekly["week"], weekly["first_visit_queue"], warmup_weeks)
+    return {"first_visit_queue_growth_per_month": growth, "first_visit_queue_trend_p": p}
 
 
 CLIENT_FACING = ("client_meetings", "phone", "on_call")

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.analysis.stability import GROWTH, settles
 from sim.analysis.stats import estimate
 from sim.config.compose import load_config
 from sim.config.schema import ConfigError
@@ -53,7 +54,9 @@ def tidy(order: list[str], runs: list[tuple[str, int]], results: list[dict]) -> 
     rows = []
     for (variant, k), result in zip(runs, results):
         for metric, value in result["summary"].items():
-            if isinstance(value, (int, float)) and not isinstance(value, bool) and metric != "seed":
+            # a replication's own trend-test p-value is a diagnostic, not a figure to average over replications
+            if (isinstance(value, (int, float)) and not isinstance(value, bool) and metric != "seed"
+                    and not metric.endswith("_trend_p")):
                 rows.append((variant, k, metric, float(value)))
     frame = pd.DataFrame(rows, columns=["variant", "replication", "metric", "value"])
     frame["variant"] = pd.Categorical(frame["variant"], categories=order, ordered=True)
@@ -78,6 +81,11 @@ def aggregate(results: pd.DataFrame, baseline: str) -> pd.DataFrame:
             rows.append(row)
     out = pd.DataFrame(rows)
     out["variant"] = pd.Categorical(out["variant"], categories=list(wide.columns), ordered=True)
+    # every row of a variant says whether its first-visit queue settles (sim.analysis.stability)
+    growth = out[out["metric"] == GROWTH].set_index("variant")
+    verdict = {v: settles(*growth.loc[v, ["mean", "ci_low", "ci_high"]]) if v in growth.index else "unknown"
+               for v in wide.columns}
+    out["queue_settles"] = out["variant"].map(verdict).astype(str)
     return out.sort_values(["variant", "metric"]).reset_index(drop=True)
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from sim.analysis.kpis import fmt, sentence, shown
+from sim.analysis.stability import GROWTH
 from sim.model import units
 
 GLOSSARY = (
@@ -25,27 +26,49 @@ GLOSSARY = (
 )
 
 
-def headline_rows(spec, summary: pd.DataFrame) -> list[tuple[str, str]]:
-    """(variant, sentence) for every non-baseline variant and headline figure."""
+def settles(summary: pd.DataFrame, variant: str) -> str:
+    """``yes``, ``no`` or ``unknown``: does this variant's first-visit queue settle (summary.csv)."""
+    rows = summary.loc[summary["variant"] == variant, "queue_settles"] if "queue_settles" in summary else []
+    return str(rows.iloc[0]) if len(rows) else "unknown"
+
+
+def warnings(spec, summary: pd.DataFrame) -> list[str]:
+    """Plain-words warnings for the top of the report: variants whose reception cannot keep up."""
     out = []
+    for variant in summary["variant"].cat.categories:
+        if settles(summary, variant) != "no":
+            continue
+        r = summary[(summary["variant"] == variant) & (summary["metric"] == GROWTH)].iloc[0]
+        out.append(f"{variant.replace('_', ' ')}: reception cannot keep up — the first-visit queue grows by "
+                   f"{r['mean']:.1f} households a month after the warm-up (95 % CI {r['ci_low']:.1f} to "
+                   f"{r['ci_high']:.1f}). Its waits grow with the length of the run; none of its figures is "
+                   "called better or worse.")
+    return out
+
+
+def headline_rows(spec, summary: pd.DataFrame) -> list[tuple[str, str]]:
+    """(variant, sentence) for every non-baseline variant and headline figure; none left out."""
+    out = []
+    base_settles = settles(summary, spec.baseline) != "no"
     for variant in summary["variant"].cat.categories:
         if variant == spec.baseline:
             continue
+        judge = base_settles and settles(summary, variant) != "no"
         for kpi in shown(summary):
             row = summary[(summary["variant"] == variant) & (summary["metric"] == kpi.key)]
             if row.empty:
                 continue
             r = row.iloc[0]
-            if r["diff"] != r["diff"]:
-                continue
             out.append((variant, sentence(kpi, variant.replace("_", " "), spec.baseline.replace("_", " "),
-                                          r["diff"], r["diff_ci_low"], r["diff_ci_high"])))
+                                          r["diff"], r["diff_ci_low"], r["diff_ci_high"], judge)))
     return out
 
 
 def text_summary(spec, replications: int, summary: pd.DataFrame) -> str:
     lines = [spec.title, "=" * min(len(spec.title), 100),
              f"{spec.org}, {replications} paired replications per variant, baseline: {spec.baseline}", ""]
+    lines += [f"WARNING {w}" for w in warnings(spec, summary)]
+    lines += [""] if lines[-1] != "" else []
     current = None
     for variant, text in headline_rows(spec, summary):
         if variant != current:
@@ -108,6 +131,7 @@ table {{ border-collapse: collapse; margin: 1em 0; }}
 td, th {{ border: 1px solid #ccc; padding: 4px 8px; text-align: right; }}
 th:first-child, td:first-child {{ text-align: left; }} code {{ background: #f4f4f4; padding: 1px 4px; }}
 .note {{ background: #f7f7f2; border-left: 4px solid #bb9; padding: 0.6em 1em; }}
+.warning {{ background: #fbeeee; border-left: 4px solid #c33; padding: 0.6em 1em; }}
 </style></head><body>
 <h1>{e(spec.title)}</h1>
 <p><b>Question.</b> {e(spec.question)}</p>
@@ -116,6 +140,7 @@ study. Each variant was simulated {replications} times for {period} after a
 {spec.warmup_weeks:.0f}-week warm-up. Replication <i>k</i> of every variant sees exactly the same
 households arriving at the same times, so the differences below come from the organisation, not from chance.</p>
 <ul>{variants}</ul>
+{''.join(f'<p class="warning"><b>Warning.</b> {e(w)}</p>' for w in warnings(spec, summary))}
 <h2>What changes</h2>
 {''.join(findings) or '<p>No variant besides the baseline.</p>'}
 <p class="note">"95 % CI" is the range in which the true long-run difference lies with 95 % confidence, given
