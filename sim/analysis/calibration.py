@@ -56,6 +56,11 @@ LABELS = {
     "payment_delay_days": "payment delay (days)",
     GROWTH: "first-visit queue growth / month after warm-up",
 }
+# Staff pools whose busy share the table reports (issue 12: no pool above 95 % busy unless a source says so).
+POOLS = {"reception": "reception (pooled)", "reception_first_visit": "reception: first visits",
+         "reception_pre_assessment": "reception: pre-assessment", "long_term": "long-term caseworkers",
+         "payment_officer": "payment officers"}
+BUSY_LIMIT = 0.95
 
 
 def table(frame: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
@@ -84,6 +89,16 @@ def table(frame: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
                 "district": DISTRICTS[org], "metric": LABELS[metric], "key": metric, "reported": reported,
                 "band": band, "mean": est.mean, "ci_low": est.low, "ci_high": est.high, "se": est.se,
                 "n": est.n, "in_band": verdict,
+            })
+        for pool, label in POOLS.items():  # headroom: the busy share of each caseworker pool
+            key = f"utilisation.{pool}"
+            if key not in sub or sub[key].isna().all():
+                continue
+            est = estimate(sub[key])
+            rows.append({
+                "district": DISTRICTS[org], "metric": f"busy share: {label}", "key": key, "reported": "",
+                "band": "", "mean": est.mean, "ci_low": est.low, "ci_high": est.high, "se": est.se, "n": est.n,
+                "in_band": f"OVER {BUSY_LIMIT:.0%}" if est.mean > BUSY_LIMIT else "(headroom)",
             })
     return pd.DataFrame(rows), all_ok
 
