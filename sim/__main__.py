@@ -18,6 +18,7 @@ from omegaconf import DictConfig
 
 from sim.config.compose import register_configs, to_config
 from sim.config.errors import UserError, fail
+from sim.config.vocabulary import REDUCTIONS
 from sim.experiments.single_run import run_one
 from sim.outputs.files import headline_table
 
@@ -31,8 +32,9 @@ def main(cfg: DictConfig) -> None:
     out_dir = Path(HydraConfig.get().runtime.output_dir)
     started = time.perf_counter()
     summary = run_one(config, out_dir)
-    if config.org.kind == "mmc":
-        print("\n".join(f"  {k:<20} {v}" for k, v in summary.items()))
+    if config.org.kind in REDUCTIONS:
+        width = max(len(k) for k in summary)  # simulated beside theory, one figure a line
+        print("\n".join(f"  {k:<{width}} {v}" for k, v in summary.items()))
     else:
         print(headline_table(summary))
     if config.org.kind == "city":

@@ -140,11 +140,12 @@ class ProbeRun(Run):
             self.attributes[hh.id] = household_attributes(hh)
             return hh
 
-        def probe_work(desk, task, hh=None, hours=None, deadline=None, act_at_deadline=True):
+        def probe_work(desk, task, hh=None, hours=None, deadline=None, act_at_deadline=True, started=None):
             req = {"task": task, "hh": None if hh is None else hh.id, "desk": desk.name, "role": desk.role,
                    "requested": self.env.now, "deadline": deadline, "start": None, "done": None}
             self.requests.append(req)
-            start = yield from work(desk, task, hh, hours=hours, deadline=deadline, act_at_deadline=act_at_deadline)
+            start = yield from work(desk, task, hh, hours=hours, deadline=deadline, act_at_deadline=act_at_deadline,
+                                    started=started)
             req["start"] = start
             req["done"] = self.env.now
             return start

@@ -226,3 +226,22 @@ def test_target_groups_sum_and_names():
 
 def test_negative_seed():
     check("seed", seed=-1)
+
+
+@pytest.mark.parametrize("overrides, key", [
+    (["org=mmc", "org.priority_classes=[1.0]"], "org.priority_classes"),
+    (["org=mmc", "org.priority_classes=[0.5,0.6]"], "org.priority_classes"),
+    (["org=farsta", "org.priority_classes=[0.5,0.5]"], "org.priority_classes"),
+    (["org=tandem", "org.stations=[]"], "org.stations"),
+    (["org=tandem", "org.stations=[{servers: 1, service_hours_mean: 0.5}]", "org.arrivals_per_hour=2"],
+     "org.arrivals_per_hour"),
+    (["org=tandem", "org.stations=[{servers: 0, service_hours_mean: 0.5}]"], "org.stations[0].servers"),
+    (["org=farsta", "org.stations=[{servers: 1, service_hours_mean: 0.5}]"], "org.stations"),
+])
+def test_a_bad_reduction_names_the_key(overrides, key):
+    """The validation reductions' own settings: priority classes, stations, a stable load."""
+    from sim.config.compose import load_config
+
+    with pytest.raises(ConfigError) as err:
+        load_config(overrides)
+    assert err.value.key == key

@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from sim.analysis.queueing import cobham_waits, erlang_c_wait
 from sim.analysis.stability import queue_trend
-from sim.config.vocabulary import CASEWORKER_ROLES, ROLE_GROUPS, STAGES
+from sim.config.vocabulary import CASEWORKER_ROLES, REDUCTIONS, ROLE_GROUPS, STAGES
 from sim.model import units
 
 if TYPE_CHECKING:
@@ -45,8 +46,10 @@ def weekly_frame(run: "Run") -> pd.DataFrame:
 
 def summary(run: "Run") -> dict[str, float]:
     """One flat dict: the contract of ``summary.json``."""
-    if run.cfg.org.kind in ("mmc", "city"):
+    if run.cfg.org.kind == "city":
         return run.summary()
+    if run.cfg.org.kind in REDUCTIONS:
+        return reduction_summary(run)
     rec, w0 = run.rec, run.warmup
     weekly = weekly_frame(run)
     after = weekly[weekly["week"] * units.WEEK > w0] if not weekly.empty else weekly
@@ -113,6 +116,39 @@ def summary(run: "Run") -> dict[str, float]:
         for activity, share in row.items():
             out[f"time_share.{role}.{activity}"] = share
         out[f"utilisation.{role}"] = 1.0 - row.get("idle", 0.0)
+    return out
+
+
+def reduction_summary(run: "Run") -> dict:
+    """A validation reduction: the mean wait and busy share, overall and per station and class, beside theory.
+
+    Waits are summed in order of service start; utilisation is the booked service time inside the
+    window (a service still running at the horizon is left out) over the window's server-hours.
+    """
+    org, waits = run.cfg.org, sorted(run.rec.queue_waits, key=lambda w: w[2])
+    window = run.end - run.warmup
+    stations = run.staff.stations
+    out: dict = {"org": org.name, "seed": run.cfg.seed}
+
+    def mean(values: list[float]) -> float:
+        return sum(values) / len(values) if values else math.nan
+
+    def busy(desk) -> float:
+        return sum(h for (role, _), h in run.ledger.hours.items() if role == desk.role) / (window * desk.seats)
+
+    first = [w for s, _, _, w in waits if s == 0]
+    out.update({"wait_hours_mean": mean(first), "utilisation": busy(stations[0][0]), "served": len(first),
+                "arrivals": len(run.rec.arrivals)})
+    lam = org.arrivals_per_hour
+    out["erlang_c_wait_hours"] = erlang_c_wait(stations[0][0].seats, lam, stations[0][1])
+    for k, wait in enumerate(cobham_waits(stations[0][0].seats, lam, stations[0][1], org.priority_classes)):
+        out[f"wait_hours_mean.class_{k}"] = mean([w for s, c, _, w in waits if s == 0 and c == k])
+        out[f"cobham_wait_hours.class_{k}"] = wait
+    if org.kind == "tandem":  # Jackson: each station an M/M/c of its own with the same Poisson inflow
+        for i, (desk, service) in enumerate(stations):
+            out[f"wait_hours_mean.station_{i + 1}"] = mean([w for s, _, _, w in waits if s == i])
+            out[f"utilisation.station_{i + 1}"] = busy(desk)
+            out[f"erlang_c_wait_hours.station_{i + 1}"] = erlang_c_wait(desk.seats, lam, service)
     return out
 
 

@@ -99,16 +99,29 @@ class CityDistrict(Frozen):
 
 
 @dataclass
+class Station(Frozen):
+    """One station of the tandem reduction (``org.kind: tandem``): identical servers, exponential service."""
+
+    servers: int = 1
+    service_hours_mean: float = 1.0
+
+
+@dataclass
 class Org(Frozen):
     """A district: staffing and caseload figures (each value cited in its YAML file)."""
 
     name: str = "district"
-    # "district": the full model; "mmc": the M/M/c reduction for validation against Erlang C
-    # (Poisson arrivals, exponential service, c identical servers, no overhead, around the clock)
+    # "district": the full model; "city": districts in turn; the validation reductions of the same Run
+    # (Poisson arrivals, exponential service, no overhead, a clock around the day): "mmc", one station of
+    # c identical servers (Erlang C; with priority classes Cobham's formula), "tandem", stations in series
+    # (Jackson)
     kind: str = "district"
     servers: int = 1  # mmc only
-    arrivals_per_hour: float = 1.0  # mmc only
+    arrivals_per_hour: float = 1.0  # mmc and tandem
     service_hours_mean: float = 1.0  # mmc only
+    # mmc only: shares of the arrivals in each non-preemptive priority class, highest first; empty: one class
+    priority_classes: list[float] = field(default_factory=list)
+    stations: list[Station] = field(default_factory=list)  # tandem only, in the order customers visit them
     arrivals_per_week: float = 30.0
     specialised: bool = False
     reception: ReceptionStaff = field(default_factory=ReceptionStaff)

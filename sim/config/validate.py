@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from sim.config import ramboll as timeuse
 from sim.config.schema import Config, ConfigError, Dist, Org, Variant, leaves
-from sim.config.vocabulary import DISTRICTS, DURATIONS, FAMILIES, SAME_DAY_TASKS, TARGET_GROUPS, TASKS
+from sim.config.vocabulary import DISTRICTS, DURATIONS, FAMILIES, REDUCTIONS, SAME_DAY_TASKS, TARGET_GROUPS, TASKS
 
 CITY_FIELDS = ("name", "kind", "districts")  # the only org.* keys a city sets itself
 
@@ -105,24 +105,44 @@ def _validate_variant(v: Variant) -> None:
                           f"must not exceed threshold_weeks ({rf.threshold_weeks})")
 
 
+def _validate_station(key: str, servers, service_hours_mean: float, arrivals_per_hour: float) -> None:
+    """One queue of a validation reduction: whole servers, positive rates, an offered load below 1."""
+    if not isinstance(servers, int) or isinstance(servers, bool) or servers < 1:
+        raise ConfigError(f"{key}.servers", servers, "must be a whole number >= 1")
+    _positive("org.arrivals_per_hour", arrivals_per_hour)
+    _positive(f"{key}.service_hours_mean", service_hours_mean)
+    load = arrivals_per_hour * service_hours_mean / servers
+    if load >= 1:
+        raise ConfigError("org.arrivals_per_hour", arrivals_per_hour,
+                          f"offered load per server is {load:.3g} >= 1 at {key}: the queue grows without bound; "
+                          f"lower it or raise {key}.servers / lower {key}.service_hours_mean")
+
+
 def validate(cfg: Config) -> Config:
     """Check everything a schema cannot; return the config unchanged or raise ConfigError."""
     org, proc, tu = cfg.org, cfg.process, cfg.timeuse
-    _choice("org.kind", org.kind, ("district", "mmc", "city"))
+    _choice("org.kind", org.kind, ("district", "city") + REDUCTIONS)
     if org.kind == "city":
         validate_city(cfg)
     elif org.districts:
         raise ConfigError("org.districts", [d.name for d in org.districts], "only an org with kind: city has districts")
     if org.kind == "mmc":
-        if not isinstance(org.servers, int) or org.servers < 1:
-            raise ConfigError("org.servers", org.servers, "must be a whole number >= 1")
-        _positive("org.arrivals_per_hour", org.arrivals_per_hour)
-        _positive("org.service_hours_mean", org.service_hours_mean)
-        load = org.arrivals_per_hour * org.service_hours_mean / org.servers
-        if load >= 1:
-            raise ConfigError("org.arrivals_per_hour", org.arrivals_per_hour,
-                              f"offered load per server is {load:.3g} >= 1: the queue grows without bound; "
-                              f"lower it or raise org.servers / lower org.service_hours_mean")
+        _validate_station("org", org.servers, org.service_hours_mean, org.arrivals_per_hour)
+        if org.priority_classes:
+            if len(org.priority_classes) < 2:
+                raise ConfigError("org.priority_classes", list(org.priority_classes),
+                                  "two or more shares (one class: leave it empty)")
+            _shares_sum_to_one("org.priority_classes", {str(i): v for i, v in enumerate(org.priority_classes)},
+                               tuple(str(i) for i in range(len(org.priority_classes))))
+    elif org.priority_classes:
+        raise ConfigError("org.priority_classes", list(org.priority_classes), "only org.kind: mmc has priority classes")
+    if org.kind == "tandem":
+        if not org.stations:
+            raise ConfigError("org.stations", [], "a tandem lists at least one station: {servers, service_hours_mean}")
+        for i, st in enumerate(org.stations):
+            _validate_station(f"org.stations[{i}]", st.servers, st.service_hours_mean, org.arrivals_per_hour)
+    elif org.stations:
+        raise ConfigError("org.stations", len(org.stations), "only org.kind: tandem has stations")
     _positive("org.arrivals_per_week", org.arrivals_per_week)
     _positive("org.reception.caseworkers", org.reception.caseworkers)
     _non_negative("org.reception.pre_assessment", org.reception.pre_assessment)

@@ -78,3 +78,6 @@ ROLE_GROUPS = {
 
 # The studied districts (004, Governo 2011): configs/org/<key>.yaml and the name the study uses.
 DISTRICTS = {"farsta": "Farsta", "sodermalm": "Södermalm", "hasselby_vallingby": "Hässelby-Vällingby"}
+
+# The validation reductions: the same Run cut down to queues (tests against queueing theory).
+REDUCTIONS = ("mmc", "tandem")

@@ -20,6 +20,7 @@ from sim.analysis.stability import GROWTH, settles
 from sim.analysis.stats import estimate
 from sim.config.compose import load_config
 from sim.config.schema import ConfigError
+from sim.config.vocabulary import REDUCTIONS
 from sim.experiments import runner
 from sim.experiments import shards as sharding
 from sim.experiments.spec import ExperimentSpec, IncompleteSweep, check
@@ -41,9 +42,9 @@ def variant_configs(spec: ExperimentSpec, replications: int):
         except Exception as err:  # Hydra composition errors: unknown group option, bad override...
             message = str(err).strip().splitlines()[0]
             raise ConfigError(f"experiment.variants.{variant}", list(spec.variants[variant]), message) from None
-        if base.org.kind == "mmc":
-            raise ConfigError("experiment.org", spec.org, "a district or a city (org=mmc is the validation "
-                              "reduction: python -m sim org=mmc)")
+        if base.org.kind in REDUCTIONS:
+            raise ConfigError("experiment.org", spec.org, f"a district or a city (org={spec.org} is a validation "
+                              f"reduction: python -m sim org={spec.org})")
         base = replace(base, variant=replace(base.variant, name=variant))
         out += [(variant, k, replace(base, seed=k)) for k in range(replications)]
     return order, out

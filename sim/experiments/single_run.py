@@ -8,6 +8,7 @@ from pathlib import Path
 from sim.analysis import metrics
 from sim.analysis.replication import replicate
 from sim.config.schema import Config
+from sim.config.vocabulary import REDUCTIONS
 from sim.outputs import eventlog, plots
 from sim.outputs.files import write_csv, write_json
 
@@ -16,7 +17,7 @@ def run_one(config: Config, out_dir: Path, title: str | None = None) -> dict:
     """Simulate, then write summary.json, weekly.csv, staff.csv, events (optional) and two plots."""
     run = replicate(config)
     summary = metrics.summary(run)
-    if config.org.kind == "mmc":  # the validation reduction: a summary, nothing to plot
+    if config.org.kind in REDUCTIONS:  # a validation reduction: a summary beside theory, nothing to plot
         write_json(out_dir / "summary.json", summary)
         return summary
     if config.org.kind == "city":  # city totals, and one row per district

@@ -41,6 +41,8 @@ class Recorder:
         self.away: list[tuple[str, str, float, float]] = []  # (desk, why, from, to): absences and vacancies
         self.leavers: list[tuple[float, str, int, int]] = []  # (when, desk, households moved, left behind)
         self.events: list[tuple] | None = [] if event_log else None
+        # validation reductions: (station, priority class, service start, wait) of each start after the warm-up
+        self.queue_waits: list[tuple[int, int, float, float]] = []
         self.count = dict.fromkeys(TALLIES, 0)
         # model year -> household -> payments, for full years inside the measured window
         self.paid_years: dict[int, dict[int, int]] = {}

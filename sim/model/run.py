@@ -15,9 +15,11 @@ from typing import Generator
 import simpy
 
 from sim.config.schema import Config
+from sim.config.vocabulary import REDUCTIONS
 from sim.model import units
 from sim.model.policy import resolve
 from sim.model.population import Population
+from sim.model.processes import reductions
 from sim.model.processes.household import arrivals
 from sim.model.processes.household import followup as household_followup
 from sim.model.processes.staff import overhead, reinforcement, workforce
@@ -35,8 +37,10 @@ class Run:
         self.cfg = cfg
         self.env = simpy.Environment()
         self.streams = Streams(cfg.seed)
-        self.warmup = cfg.warmup_weeks * units.WEEK
-        self.end = cfg.horizon_weeks * units.WEEK
+        self.reduction = cfg.org.kind in REDUCTIONS  # a validation reduction: queues only, a clock around the day
+        week = units.FULL_WEEK if self.reduction else units.WEEK
+        self.warmup = cfg.warmup_weeks * week
+        self.end = cfg.horizon_weeks * week
         self.ledger = TimeLedger(self.warmup, self.end)
         self.rec = Recorder(self.env, self.warmup, self.end, cfg.event_log)
         self.policy = resolve(cfg)
@@ -45,7 +49,7 @@ class Run:
         self.population = Population(self.env, cfg, self.streams, self.rec, self.policy)
         # Which caseworkers take the self-payment shortcut: a fixed draw per run (004 HV: "about half")
         chooser = self.streams["self_payers"]
-        for desk in self.staff.long_term:
+        for desk in self.staff.by_role.get("long_term", []):
             desk.self_pays = bool(chooser.random() < self.policy.payment.self_pay_share)
         self.substitute_hours = 0.0  # substitutes' hours inside the measurement window (workforce)
         self.reinforcement_active = False
@@ -54,6 +58,10 @@ class Run:
     def execute(self) -> "Run":
         """Start every process and run the clock to the horizon."""
         env = self.env
+        if self.reduction:  # customers at the stations, nothing else
+            env.process(reductions.arrivals(self))
+            env.run(until=self.end)
+            return self
         for desk in self.staff.desks():
             for seat in range(desk.seats - desk.reserve):
                 env.process(overhead.daily_overhead(self, desk, seat))

@@ -13,8 +13,8 @@ import math
 import simpy
 
 from sim.config import ramboll
-from sim.config.schema import Config
-from sim.config.vocabulary import TARGET_GROUPS
+from sim.config.schema import Config, Station
+from sim.config.vocabulary import REDUCTIONS, TARGET_GROUPS
 from sim.model.entities import Desk, Household
 from sim.model.policy import Policy
 
@@ -48,12 +48,15 @@ class Staff:
     """All desks of one run."""
 
     def __init__(self, env: simpy.Environment, cfg: Config, policy: Policy):
-        org, tu = cfg.org, cfg.timeuse
-        caseworker_oh = ramboll.overhead_shares(ramboll.table_for(cfg), tu.overhead)
         self.policy = policy
         self.overflow: list[tuple[Household, simpy.Event]] = []  # referrals waiting under a caseload cap
-        shares = org.households.target_groups
         self.by_role: dict[str, list[Desk]] = {}
+        if cfg.org.kind in REDUCTIONS:
+            self._stations(env, cfg)
+            return
+        org, tu = cfg.org, cfg.timeuse
+        caseworker_oh = ramboll.overhead_shares(ramboll.table_for(cfg), tu.overhead)
+        shares = org.households.target_groups
 
         def pool(role: str, fte: float, overhead: dict[str, float], reserve: int = 0) -> Desk:
             seats, per = _seats(fte)
@@ -86,6 +89,17 @@ class Staff:
                               if policy.module_admin_fte > 0 else None)
         self.common_reception = (pool("common_reception", policy.reception.common_staff, caseworker_oh)
                                  if policy.common_reception else None)
+
+    def _stations(self, env: simpy.Environment, cfg: Config) -> None:
+        """The validation reductions' queues: one pool of full-time servers per station, no overhead."""
+        org = cfg.org
+        stations = org.stations if org.kind == "tandem" else [Station(org.servers, org.service_hours_mean)]
+        self.stations: list[tuple[Desk, float]] = []
+        for i, st in enumerate(stations):
+            role = f"station_{i + 1}"
+            desk = Desk(env, role, role, st.servers, 1.0, tuple(TARGET_GROUPS), {})
+            self.by_role[role] = [desk]
+            self.stations.append((desk, st.service_hours_mean))
 
     def desks(self) -> list[Desk]:
         """Return every desk, role by role."""

@@ -12,6 +12,7 @@ HOURS_PER_DAY = 8.0
 DAYS_PER_WEEK = 5
 WEEK = HOURS_PER_DAY * DAYS_PER_WEEK  # 40 working hours
 WEEKS_PER_YEAR = 52
+FULL_WEEK = 7 * 24.0  # a week of the validation reductions, whose clock runs around the day
 YEAR = WEEKS_PER_YEAR * WEEK
 MONTH = YEAR / 12  # 173.3 working hours, about 4.33 weeks
 

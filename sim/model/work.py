@@ -8,7 +8,7 @@ for case work themselves.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Generator
+from typing import TYPE_CHECKING, Callable, Generator
 
 from sim.config.schema import Config
 from sim.config.vocabulary import (
@@ -16,6 +16,7 @@ from sim.config.vocabulary import (
     DURATION_OF_TASK,
     LONG_TERM_TASKS,
     PRIORITY_CLASS,
+    REDUCTIONS,
     SAME_DURATION_AS,
     VARIANT_DURATIONS,
 )
@@ -49,6 +50,11 @@ class TaskService:
         # Clerical work the administrators could not take is still the caseworker's duty: it goes
         # in like the rest of the day's overhead, not behind every case task.
         self.priority["clerical_fallback"] = OVERHEAD_PRIORITY
+        self.activity = dict(ACTIVITY_OF)
+        if cfg.org.kind in REDUCTIONS:  # a customer's priority class k is its task "class_k" (0 goes first)
+            for k in range(max(1, len(cfg.org.priority_classes))):
+                self.priority[f"class_{k}"] = k
+                self.activity[f"class_{k}"] = "service"
         self.speed = policy.specialist_speed
         self.learn_hours = cfg.workforce.learning_weeks * units.WEEK
         self.initial_speed = cfg.workforce.initial_speed
@@ -66,14 +72,16 @@ class TaskService:
             self.duration[task] = self.duration[same]
 
     def work(self, desk: Desk, task: str, hh: Household | None = None,
-             hours: float | None = None, deadline: float | None = None, act_at_deadline: bool = True) -> Generator:
+             hours: float | None = None, deadline: float | None = None, act_at_deadline: bool = True,
+             started: Callable[[float], None] | None = None) -> Generator:
         """Queue at ``desk`` with the task's priority, then hold it for the task's duration.
 
         Returns the start time, or ``None`` if ``deadline`` passed before the task could start:
         the task was squeezed out. With ``act_at_deadline`` the caller learns it *at* the deadline
         (someone acts then: the caseworker who pays herself); without, the request stays in the
         queue and is dropped, taking no time, when its turn comes — for tasks whose lateness is
-        only recorded (monthly follow-ups), which saves a timer event per task.
+        only recorded (monthly follow-ups), which saves a timer event per task. ``started`` is called
+        with the start time as the task starts (a wait is recorded then, even if the run ends first).
         """
         env = self.env
         with desk.resource.request(priority=self.priority[task]) as req:
@@ -87,6 +95,8 @@ class TaskService:
                 if not req.triggered:
                     return None
             start = env.now
+            if started is not None:
+                started(start)
             if hours is None:
                 hours = self.duration[task]()
                 if self.speed != 1.0 and desk.role == "long_term" and task in LONG_TERM_TASKS:
@@ -100,7 +110,7 @@ class TaskService:
                     self.overtime_hours += self.ledger.window(day_end, start + hours)
                     hours = day_end - start
             yield env.timeout(hours)
-            self.ledger.book(desk.role, ACTIVITY_OF[task], start, start + hours)
+            self.ledger.book(desk.role, self.activity[task], start, start + hours)
             if hh is not None and self.rec.events is not None:
                 self.rec.event(hh.id, task, desk.role, desk.name, start, start + hours)
             return start
