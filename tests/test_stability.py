@@ -80,3 +80,21 @@ def test_a_collapsing_reception_is_never_called_better(collapse):
     assert "WARNING cut: reception cannot keep up" in text
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "reception cannot keep up" in page and page.index("reception cannot keep up") < page.index("What changes")
+
+
+def test_a_figure_without_data_is_said_in_the_table():
+    """A NaN mean (no such event after the warm-up) reads "not measured", never "nan" or an empty cell."""
+    import pandas as pd
+
+    summary = pd.DataFrame([
+        {"variant": "a", "metric": "first_visit_wait_weeks", "mean": math.nan, "ci_low": math.nan,
+         "ci_high": math.nan, "diff": math.nan, "diff_ci_low": math.nan, "diff_ci_high": math.nan,
+         "queue_settles": "unknown"},
+        {"variant": "b", "metric": "first_visit_wait_weeks", "mean": 2.0, "ci_low": 1.5, "ci_high": 2.5,
+         "diff": math.nan, "diff_ci_low": math.nan, "diff_ci_high": math.nan, "queue_settles": "yes"},
+    ])
+    summary["variant"] = pd.Categorical(summary["variant"], categories=["a", "b"], ordered=True)
+    table = report._table(None, summary)
+    assert "not measured" in table and "nan" not in table.lower().replace("not measured", "")
+    rows = report.headline_rows(type("Spec", (), {"baseline": "a"})(), summary)
+    assert rows and "could not be measured" in rows[0][1]

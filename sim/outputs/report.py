@@ -96,7 +96,8 @@ def _table(spec, summary: pd.DataFrame) -> str:
             r = r.iloc[0]
             ci = ("" if r["ci_low"] != r["ci_low"]
                   else f"<br><small>{fmt(kpi, r['ci_low'])}–{fmt(kpi, r['ci_high'])}</small>")
-            cells.append(f"<td>{fmt(kpi, r['mean'])}{ci}</td>")
+            value = fmt(kpi, r["mean"]) if r["mean"] == r["mean"] else "not measured"  # NaN said in words
+            cells.append(f"<td>{value}{ci}</td>")
         label = f"{_html.escape(kpi.label)} <small>({_html.escape(kpi.unit)})</small>"
         rows.append(f"<tr><th>{label}</th>{''.join(cells)}</tr>")
     return f"<table><tr><th>figure</th>{head}</tr>{''.join(rows)}</table>"
