@@ -230,6 +230,7 @@ def staff_frame(run: "Run") -> pd.DataFrame:
                          "task_hours": None if pooled else round(desk.busy, 3),
                          "sick_leave_hours": gone.get("sick_leave", 0.0),
                          "parental_leave_hours": gone.get("parental_leave", 0.0),
+                         "holiday_hours": gone.get("holiday", 0.0),
                          "vacant_hours": gone.get("vacant", 0.0),
                          "experience_years_at_start": desk.experience.get(person),
                          "started_weeks": None if hired is None or hired < 0 else round(hired / units.WEEK, 2)})

@@ -123,6 +123,9 @@ class Org(Frozen):
     priority_classes: list[float] = field(default_factory=list)
     stations: list[Station] = field(default_factory=list)  # tandem only, in the order customers visit them
     arrivals_per_week: float = 30.0
+    # Inflow by calendar month (January first), as multiples of arrivals_per_week with mean 1 so the year's inflow
+    # is unchanged; empty: a flat inflow. 004: Farsta has "a fairly even flow"; HV's wait peaked in late winter.
+    arrival_profile: list[float] = field(default_factory=list)
     specialised: bool = False
     reception: ReceptionStaff = field(default_factory=ReceptionStaff)
     long_term: LongTermStaff = field(default_factory=LongTermStaff)
@@ -328,6 +331,12 @@ class Workforce(Frozen):
     experienced_share: float = 19 / 25
     # whose absences and turnover: long_term, reception, payment_officer, deputy_manager, cash_office
     roles: list[str] = field(default_factory=lambda: ["long_term"])
+    # Summer holiday (semester): each person of the roles above is away this many consecutive weeks a year,
+    # starting at a week drawn uniformly in summer_window; 0: no holiday season (the default keeps the
+    # calibration as it is). Assumption: the sources say nothing of holidays; Swedish employees are entitled to
+    # four consecutive weeks in June–August (semesterlagen 12 §), e.g. summer_holiday_weeks=4
+    summer_holiday_weeks: float = 0.0
+    summer_window: list[float] = field(default_factory=lambda: [23.0, 31.0])  # assumption: start weeks, June–July
 
 
 @dataclass

@@ -144,6 +144,16 @@ def validate(cfg: Config) -> Config:
     elif org.stations:
         raise ConfigError("org.stations", len(org.stations), "only org.kind: tandem has stations")
     _positive("org.arrivals_per_week", org.arrivals_per_week)
+    if org.arrival_profile:
+        profile = list(org.arrival_profile)
+        if len(profile) != 12:
+            raise ConfigError("org.arrival_profile", profile, "12 monthly multiples (January first), or empty")
+        for i, value in enumerate(profile):
+            _non_negative(f"org.arrival_profile[{i}]", value)
+        if abs(sum(profile) / 12 - 1) > 1e-6:
+            raise ConfigError("org.arrival_profile", profile,
+                              f"the multiples must average 1 (they average {sum(profile) / 12:.4g}) so "
+                              "arrivals_per_week stays the year's mean")
     _positive("org.reception.caseworkers", org.reception.caseworkers)
     _non_negative("org.reception.pre_assessment", org.reception.pre_assessment)
     if org.reception.pre_assessment >= org.reception.caseworkers:
@@ -218,6 +228,12 @@ def validate(cfg: Config) -> Config:
         _dist(f"workforce.{kind}.length_weeks", spell.length_weeks)
         _share(f"workforce.{kind}.substitute_share", spell.substitute_share)
     _non_negative("workforce.leavers_per_year", wf.leavers_per_year)
+    _non_negative("workforce.summer_holiday_weeks", wf.summer_holiday_weeks)
+    window = list(wf.summer_window)
+    if len(window) != 2 or not all(isinstance(w, (int, float)) and 0 <= w < 52 for w in window) \
+            or window[0] > window[1] or window[1] + wf.summer_holiday_weeks > 52:
+        raise ConfigError("workforce.summer_window", window,
+                          "[first, last] start week, 0 <= first <= last < 52, the holiday ending within the year")
     _non_negative("workforce.recruitment_weeks", wf.recruitment_weeks)
     _non_negative("workforce.mentor_hours_per_week", wf.mentor_hours_per_week)
     _positive("workforce.learning_weeks", wf.learning_weeks)

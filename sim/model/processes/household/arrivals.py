@@ -1,4 +1,9 @@
-"""Households contacting reception as a Poisson stream (rate per week from the org config)."""
+"""Households contacting reception as a Poisson stream (rate per week from the org config).
+
+With ``org.arrival_profile`` the rate changes by calendar month: a non-homogeneous Poisson stream,
+drawn by thinning (candidates at the peak rate, each kept with the month's share of the peak;
+Lewis and Shedler 1979). A flat profile takes the plain stream, so its numbers do not change.
+"""
 
 from __future__ import annotations
 
@@ -13,9 +18,23 @@ def arrivals(run: Services) -> Generator:
     """Start each arriving household's journey, with exponential gaps between arrivals."""
     rng = run.streams["arrivals"]
     mean_gap = units.WEEK / run.cfg.org.arrivals_per_week
+    profile = list(run.cfg.org.arrival_profile)
+    if profile and max(profile) != min(profile):
+        yield from seasonal_arrivals(run, mean_gap, profile)
     while True:
         yield run.env.timeout(rng.exponential(mean_gap))
         run.env.process(path.journey(run, run.population.new()))
+
+
+def seasonal_arrivals(run: Services, mean_gap: float, profile: list[float]) -> Generator:
+    """Arrivals whose rate is ``profile[month]`` times the mean rate, by thinning at the peak rate."""
+    rng, keep = run.streams["arrivals"], run.streams["arrivals.thinning"]
+    peak = max(profile)
+    while True:
+        yield run.env.timeout(rng.exponential(mean_gap / peak))
+        month = int(run.env.now % units.YEAR // units.MONTH) % 12
+        if keep.random() < profile[month] / peak:
+            run.env.process(path.journey(run, run.population.new()))
 
 
 def misrouted_contacts(run: Services) -> Generator:

@@ -39,6 +39,10 @@ def start(run: Services) -> None:
         if desk.role not in roles:
             continue
         for person in desk.people[:desk.seats - desk.reserve]:
+            if wf.summer_holiday_weeks > 0:
+                run.env.process(summer_holidays(run, desk, person))
+            if not people_enabled(run.cfg):
+                continue
             starting_experience(run, desk, person)
             for kind in ABSENCES:
                 if getattr(wf, kind).spells_per_year > 0:
@@ -64,10 +68,29 @@ def newcomer(run: Services, desk: Desk, person: str, started: float) -> None:
     desk.learning_until = max(desk.learning_until, started + run.tasks.learn_hours)
 
 
-def enabled(cfg) -> bool:
-    """Return whether the config has any absences or leavers to simulate."""
+def people_enabled(cfg) -> bool:
+    """Return whether the config has any absences or leavers to simulate (and so people's experience)."""
     wf = cfg.workforce
     return wf.leavers_per_year > 0 or any(getattr(wf, k).spells_per_year > 0 for k in ABSENCES)
+
+
+def enabled(cfg) -> bool:
+    """Return whether the workforce model has anything to do: absences, leavers or a holiday season."""
+    return people_enabled(cfg) or cfg.workforce.summer_holiday_weeks > 0
+
+
+def summer_holidays(run: Services, desk: Desk, person: str) -> Generator:
+    """Every year ``person`` is away ``summer_holiday_weeks`` in a row, from a week drawn in the summer window."""
+    wf = run.cfg.workforce
+    rng = run.streams[f"workforce.summer.{person}"]
+    first, last = wf.summer_window
+    year = 0
+    while True:
+        start = (year * units.WEEKS_PER_YEAR + rng.uniform(first, last)) * units.WEEK
+        if start > run.env.now:
+            yield run.env.timeout(start - run.env.now)
+            yield from away(run, desk, person, "holiday", wf.summer_holiday_weeks * units.WEEK)
+        year += 1
 
 
 def absences(run: Services, desk: Desk, person: str, kind: str) -> Generator:
