@@ -15,7 +15,7 @@ import re
 import sys
 from pathlib import Path
 
-from sim.analysis.calibration import markdown, table
+from sim.analysis.calibration import inflow_markdown, inflow_table, markdown, table
 from sim.cli import command
 from sim.config.compose import load_config
 from sim.config.vocabulary import DISTRICTS
@@ -32,6 +32,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=None, help="processes (default: all cores)")
     parser.add_argument("--out", type=Path, default=Path("results/calibration"))
     parser.add_argument("--readme", action="store_true", help="rewrite the calibration table in README.md")
+    parser.add_argument("--inflow-check", type=float, default=0.0, metavar="SHARE",
+                        help="also run every district with its inflow moved by ±SHARE (e.g. 0.05) on the same seeds "
+                             "and show how far the headline figures move")
     parser.add_argument("overrides", nargs="*", help="Hydra overrides applied to every district, e.g. warmup_weeks=26")
     args = parser.parse_args(argv)
     if args.replications < 2:
@@ -41,6 +44,16 @@ def main(argv: list[str] | None = None) -> int:
     frame = run_calibration(args.replications, args.workers, args.out / "cache", tuple(args.overrides))
     rows, all_ok = table(frame)
     text = markdown(rows, args.replications, base.horizon_weeks, base.warmup_weeks)
+    if args.inflow_check:
+        if not 0 < args.inflow_check < 1:
+            parser.error("--inflow-check must be a share between 0 and 1, e.g. 0.05")
+        moved = {1 + sign * args.inflow_check: run_calibration(args.replications, args.workers, args.out / "cache",
+                                                               tuple(args.overrides), 1 + sign * args.inflow_check)
+                 for sign in (-1, 1)}
+        check = inflow_table(frame, moved)
+        write_csv(args.out / "inflow_check.csv", check)
+        text += (f"\nWith the inflow moved by ±{args.inflow_check:.0%} on the same seeds (paired), against the "
+                 "half-width of the base's 95 % CI:\n\n" + inflow_markdown(check))
     args.out.mkdir(parents=True, exist_ok=True)
     write_csv(args.out / "replications.csv", frame)
     write_csv(args.out / "calibration.csv", rows)

@@ -62,3 +62,27 @@ def test_the_tables_first_line_says_what_was_simulated():
     assert markdown(rows, 10, 260.0, 156.0).startswith(
         "Simulated: mean of 10 replications (2 years measured after 3 years of warm-up), 95 % CI.")
     assert "(30 weeks measured after 1 year of warm-up)" in markdown(rows, 4, 82.0, 52.0)
+
+
+def test_the_inflow_check_pairs_seeds_and_compares_with_the_base_ci():
+    """A figure that moves by 1.0 on every seed, against a base whose CI half-width is about 0.23."""
+    import numpy as np
+    import pandas as pd
+
+    from sim.analysis.calibration import INFLOW_FIGURES, inflow_table
+
+    rng = np.random.default_rng(5)
+    base = pd.DataFrame([{"district": org, "seed": k, **{m: 10 + rng.normal(0, 0.3) for m in INFLOW_FIGURES}}
+                         for org in TARGETS for k in range(10)])
+    up = base.copy()
+    up["first_visit_wait_weeks"] += 1.0  # moves, identically on every seed
+    up = up.sample(frac=1, random_state=1)  # order does not matter: runs are paired by seed
+    rows = inflow_table(base, {1.05: up})
+    wait = rows[rows["key"] == "first_visit_wait_weeks"]
+    assert len(wait) == len(TARGETS)
+    assert np.allclose(wait["change"], 1.0) and np.allclose(wait["ci_high"] - wait["ci_low"], 0, atol=1e-9)
+    assert (wait["verdict"] == "moves more than its CI").all()
+    still = rows[rows["key"] != "first_visit_wait_weeks"]
+    assert np.allclose(still["change"], 0.0) and (still["verdict"] == "(within its CI)").all()
+    half = estimate(base.loc[base["district"] == "farsta", "first_visit_wait_weeks"]).half_width
+    assert wait["base_half_width"].iloc[0] == half

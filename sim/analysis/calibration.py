@@ -126,3 +126,41 @@ def _span(weeks: float) -> str:
     if weeks > 0 and abs(years - round(years)) < 1e-9:
         return f"{round(years)} year{'s' if round(years) != 1 else ''}"
     return f"{weeks:g} weeks"
+
+
+# Headline figures whose response to a small change in inflow the table shows (issue 12: a calibrated district
+# should move less than its CI when inflow moves ±5 %; a reception on a knife edge moves much more).
+INFLOW_FIGURES = ("first_visit_wait_weeks", "households_in_stock", "caseload_per_caseworker")
+
+
+def inflow_table(base: pd.DataFrame, moved: dict[float, pd.DataFrame]) -> pd.DataFrame:
+    """Per district and figure: the paired change (same seeds) at each inflow factor, against the base's CI.
+
+    ``moved`` maps an inflow factor (e.g. 0.95, 1.05) to the replications run with it. A change whose
+    mean exceeds the base's 95 % half-width "moves more than its CI".
+    """
+    rows = []
+    for org in DISTRICTS:
+        b = base[base["district"] == org].set_index("seed")
+        for metric in INFLOW_FIGURES:
+            if metric not in b or b[metric].isna().all():
+                continue
+            half = estimate(b[metric]).half_width
+            for factor, frame in sorted(moved.items()):
+                m = frame[frame["district"] == org].set_index("seed")
+                diff = estimate((m[metric] - b[metric].loc[m.index]).tolist())
+                rows.append({"district": DISTRICTS[org], "metric": LABELS[metric], "key": metric,
+                             "inflow": factor, "change": diff.mean, "ci_low": diff.low, "ci_high": diff.high,
+                             "base_half_width": half,
+                             "verdict": "moves more than its CI" if abs(diff.mean) > half else "(within its CI)"})
+    return pd.DataFrame(rows)
+
+
+def inflow_markdown(rows: pd.DataFrame) -> str:
+    """The inflow check as a Markdown table."""
+    lines = ["| district | figure | inflow | change (paired) | 95 % CI | base CI half-width | verdict |",
+             "|---|---|---:|---:|---|---:|---|"]
+    for r in rows.itertuples():
+        lines.append(f"| {r.district} | {r.metric} | {r.inflow - 1:+.0%} | {r.change:+.2f} | "
+                     f"{r.ci_low:.2f}–{r.ci_high:.2f} | {r.base_half_width:.2f} | {r.verdict} |")
+    return "\n".join(lines) + "\n"

@@ -13,15 +13,18 @@ from sim.experiments.runner import run_many
 
 
 def run_calibration(replications: int, workers: int | None, cache: Path | None,
-                    overrides: tuple[str, ...] = ()) -> pd.DataFrame:
-    """Every replication's summary for the three districts, one row each."""
+                    overrides: tuple[str, ...] = (), inflow: float = 1.0) -> pd.DataFrame:
+    """Every replication's summary for the three districts, one row each; ``inflow`` scales each district's
+    arrivals (the same seeds, so a run at 1.05 is paired with the run at 1.0)."""
     configs, orgs = [], []
     for org in DISTRICTS:
         base = load_config([f"org={org}", *overrides])
+        base = replace(base, org=replace(base.org, arrivals_per_week=base.org.arrivals_per_week * inflow))
         for seed in range(replications):
             configs.append(replace(base, seed=seed))
             orgs.append(org)
-    rows = run_many(configs, cache_dir=cache, workers=workers, label="calibration")
+    label = "calibration" if inflow == 1.0 else f"calibration, inflow x {inflow:g}"
+    rows = run_many(configs, cache_dir=cache, workers=workers, label=label)
     frame = pd.DataFrame(rows)
     frame.insert(0, "district", orgs)
     return frame
