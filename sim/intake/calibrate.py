@@ -44,7 +44,8 @@ MIN_DURATIONS = 10
 # Keys a staffing sheet must give: the rest have defaults that mean something (see sim/config.py).
 REQUIRED = ("name", "arrivals_per_week", "reception.caseworkers", "long_term.caseworkers", "payment.officers",
             "payment.cash_office", "deputy_managers")
-NOT_FROM_STAFFING = ("kind", "districts", "time_use", "durations", "servers", "arrivals_per_hour",
+NOT_FROM_STAFFING = ("kind", "districts", "time_use", "durations", "servers", "arrivals_per_hour", "priority_classes",
+                     "stations", "arrival_profile",
                      "service_hours_mean")
 
 
