@@ -3,9 +3,10 @@
 Each command (``python -m sim``, ``sim.experiment``, ``sim.calibration``, ``sim.calibrate``,
 ``sim.mine``, ``sim.sensitivity``, ``sim.sequential``, ``sim.warmup``, ``sim.assumptions``) is a
 thin module at the top of the package: it parses its arguments and calls the layers below.
-Wrapped in :func:`command`, a :class:`~sim.config.schema.UserError` (a bad config value, a bad
+Wrapped in :func:`command`, a :class:`~sim.config.errors.UserError` (a bad config value, a bad
 input file) or a Hydra composition error (an unknown option, a malformed override) becomes
-``<kind>: <message>`` and status 2. Other exceptions are bugs and keep their traceback.
+``<kind>: <message>`` and status 2; the Hydra apps (``sim``, ``sim.experiment``) call
+:func:`sim.config.errors.fail` for the same line. Other exceptions are bugs and keep their traceback.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Callable
 from hydra.errors import HydraException
 from omegaconf.errors import OmegaConfBaseException
 
-from sim.config.errors import UserError, fail, message  # noqa: F401 (fail: the commands' one exit path)
+from sim.config.errors import UserError, message
 
 
 def command(main: Callable[..., int]) -> Callable[..., int]:

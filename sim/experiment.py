@@ -16,10 +16,8 @@ from pathlib import Path
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
-from hydra.errors import HydraException
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
-from omegaconf.errors import OmegaConfBaseException
 
 from sim.config.errors import UserError, fail
 from sim.experiments import sweep_callbacks
@@ -66,8 +64,7 @@ def cli() -> None:
             print(sweep_callbacks.describe_job_error(err), file=sys.stderr)
             sweep_callbacks.report_failure()
             sys.exit(1)
-        if isinstance(err, (HydraException, OmegaConfBaseException)) or type(err).__module__.split(".")[0] in (
-                "hydra", "omegaconf"):  # bad override, unknown group...
+        if type(err).__module__.split(".")[0] in ("hydra", "omegaconf"):  # bad override, unknown group...
             print(f"Error: {err}\nSet HYDRA_FULL_ERROR=1 for a complete stack trace.", file=sys.stderr)
             sys.exit(1)
         raise

@@ -64,7 +64,10 @@ def test_everyone_takes_the_summer_holiday_once_a_year():
     ({"org.arrival_profile": [2.0] * 12}, "org.arrival_profile"),
     ({"org.arrival_profile": [-1.0, 3.0] + [1.0] * 10}, "org.arrival_profile[0]"),
     ({"workforce.summer_window": [30.0, 20.0]}, "workforce.summer_window"),
-    ({"workforce.summer_window": [23.0, 50.0], "workforce.summer_holiday_weeks": 4.0}, "workforce.summer_window"),
+    ({"workforce.summer_window": [23.0, 50.0], "workforce.summer_holiday_weeks": 4.0},
+     "workforce.summer_holiday_weeks"),
+    ({"workforce.summer_holiday_weeks": 60.0}, "workforce.summer_holiday_weeks"),
+    ({"workforce.summer_window": [23.0, 60.0]}, "workforce.summer_window"),
     ({"workforce.summer_holiday_weeks": -1.0}, "workforce.summer_holiday_weeks"),
 ])
 def test_bad_season_settings_name_the_key(dotted, key):

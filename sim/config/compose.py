@@ -68,13 +68,14 @@ def load_district(name: str) -> Org:
 def resolve(cfg: Config) -> Config:
     """A city with each district's org read from ``configs/org/`` and scaled; any other config as it is.
 
-    A district naming an unknown file is left unresolved: validation then names the key.
+    A district naming an unknown file is left unresolved; validation names the key (it checks the
+    district's ``org`` and ``scale`` before its resolved values).
     """
     if cfg.org.kind != "city":
         return cfg
     districts = []
     for d in cfg.org.districts:
-        known = (ORG_DIR / f"{d.org}.yaml").is_file() and _positive(d.scale)
+        known = (ORG_DIR / f"{d.org}.yaml").is_file()
         resolved = scaled(load_district(d.org), d.scale, d.name) if known else None
         districts.append(replace(d, resolved=resolved))
     return replace(cfg, org=replace(cfg.org, districts=districts))
@@ -92,6 +93,3 @@ def scaled(org: Org, scale: float, name: str) -> Org:
         deputy_managers=org.deputy_managers * scale,
     )
 
-
-def _positive(value) -> bool:
-    return isinstance(value, (int, float)) and value == value and 0 < value < float("inf")

@@ -231,9 +231,12 @@ def validate(cfg: Config) -> Config:
     _non_negative("workforce.summer_holiday_weeks", wf.summer_holiday_weeks)
     window = list(wf.summer_window)
     if len(window) != 2 or not all(isinstance(w, (int, float)) and 0 <= w < 52 for w in window) \
-            or window[0] > window[1] or window[1] + wf.summer_holiday_weeks > 52:
-        raise ConfigError("workforce.summer_window", window,
-                          "[first, last] start week, 0 <= first <= last < 52, the holiday ending within the year")
+            or window[0] > window[1]:
+        raise ConfigError("workforce.summer_window", window, "[first, last] start week, 0 <= first <= last < 52")
+    if window[1] + wf.summer_holiday_weeks > 52:
+        raise ConfigError("workforce.summer_holiday_weeks", wf.summer_holiday_weeks,
+                          f"at most {52 - window[1]:g} weeks, so a holiday starting in week {window[1]:g} "
+                          "(workforce.summer_window) ends within the year")
     _non_negative("workforce.recruitment_weeks", wf.recruitment_weeks)
     _non_negative("workforce.mentor_hours_per_week", wf.mentor_hours_per_week)
     _positive("workforce.learning_weeks", wf.learning_weeks)

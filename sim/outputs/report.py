@@ -26,7 +26,7 @@ GLOSSARY = (
 )
 
 
-def settles(summary: pd.DataFrame, variant: str) -> str:
+def variant_settles(summary: pd.DataFrame, variant: str) -> str:
     """``yes``, ``no`` or ``unknown``: does this variant's first-visit queue settle (summary.csv)."""
     rows = summary.loc[summary["variant"] == variant, "queue_settles"] if "queue_settles" in summary else []
     return str(rows.iloc[0]) if len(rows) else "unknown"
@@ -36,7 +36,7 @@ def warnings(spec, summary: pd.DataFrame) -> list[str]:
     """Plain-words warnings for the top of the report: variants whose reception cannot keep up."""
     out = []
     for variant in summary["variant"].cat.categories:
-        if settles(summary, variant) != "no":
+        if variant_settles(summary, variant) != "no":
             continue
         r = summary[(summary["variant"] == variant) & (summary["metric"] == GROWTH)].iloc[0]
         out.append(f"{variant.replace('_', ' ')}: reception cannot keep up — the first-visit queue grows by "
@@ -49,11 +49,11 @@ def warnings(spec, summary: pd.DataFrame) -> list[str]:
 def headline_rows(spec, summary: pd.DataFrame) -> list[tuple[str, str]]:
     """(variant, sentence) for every non-baseline variant and headline figure; none left out."""
     out = []
-    base_settles = settles(summary, spec.baseline) != "no"
+    base_settles = variant_settles(summary, spec.baseline) != "no"
     for variant in summary["variant"].cat.categories:
         if variant == spec.baseline:
             continue
-        judge = base_settles and settles(summary, variant) != "no"
+        judge = base_settles and variant_settles(summary, variant) != "no"
         for kpi in shown(summary):
             row = summary[(summary["variant"] == variant) & (summary["metric"] == kpi.key)]
             if row.empty:

@@ -16,11 +16,17 @@ from sim.model.services import Services
 
 def arrivals(run: Services) -> Generator:
     """Start each arriving household's journey, with exponential gaps between arrivals."""
-    rng = run.streams["arrivals"]
     mean_gap = units.WEEK / run.cfg.org.arrivals_per_week
     profile = list(run.cfg.org.arrival_profile)
     if profile and max(profile) != min(profile):
         yield from seasonal_arrivals(run, mean_gap, profile)
+    else:
+        yield from steady_arrivals(run, mean_gap)
+
+
+def steady_arrivals(run: Services, mean_gap: float) -> Generator:
+    """A homogeneous Poisson stream: exponential gaps of ``mean_gap`` working hours."""
+    rng = run.streams["arrivals"]
     while True:
         yield run.env.timeout(rng.exponential(mean_gap))
         run.env.process(path.journey(run, run.population.new()))
