@@ -2,10 +2,12 @@
 
 Runs ``--replications`` seeds of Farsta, Södermalm and Hässelby-Vällingby (the default horizon
 and warm-up of ``sim/config/schema.py``, or what the overrides set) on all local cores, and writes
-to ``results/calibration/``: the calibration table (``calibration.md``), every replication's
-summary (``replications.csv``), a comparison plot and each district's wait and time-use plots.
-``--readme`` also rewrites the table in README.md. Bands: issue 2, from the Governo study
-(seeds/004_bbddc8e93f06adf9.txt; DATA.md § "Staffing, caseloads, waits").
+to ``results/calibration/``: the table of model against study (``calibration.md``), every
+replication's summary (``replications.csv``), a comparison plot and each district's wait and
+time-use plots. ``--page`` also writes the validation page (``docs/validation.md`` with its data,
+``docs/validation.csv``) and the table in README.md. The targets and their uncertainties:
+``sim/analysis/targets.py`` (004 Governo 2011, 002 Ramböll 2012). ``python -m sim.calibration fit
+...`` is ``python -m sim.fit ...`` (history matching).
 """
 
 from __future__ import annotations
@@ -16,25 +18,36 @@ import sys
 from pathlib import Path
 
 from sim.analysis.calibration import inflow_markdown, inflow_table, markdown, table
+from sim.analysis.stability import GROWTH
 from sim.cli import command
-from sim.config.compose import load_config
+from sim.config.compose import ROOT, load_config
 from sim.config.vocabulary import DISTRICTS
 from sim.experiments.calibration import run_calibration
 from sim.experiments.single_run import run_one
-from sim.outputs import study_plots
+from sim.outputs import study_plots, validation
 from sim.outputs.files import atomic_write, write_csv
 
 
 @command
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["fit"]:
+        from sim import fit
+
+        return fit.main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m sim.calibration", description=__doc__.split("\n\n")[0])
     parser.add_argument("--replications", type=int, default=10, help="seeds per district (default 10)")
     parser.add_argument("--workers", type=int, default=None, help="processes (default: all cores)")
     parser.add_argument("--out", type=Path, default=Path("results/calibration"))
-    parser.add_argument("--readme", action="store_true", help="rewrite the calibration table in README.md")
+    parser.add_argument("--page", action="store_true",
+                        help="write docs/validation.md (and its data docs/validation.csv) and the README's table")
     parser.add_argument("--inflow-check", type=float, default=0.0, metavar="SHARE",
                         help="also run every district with its inflow moved by ±SHARE (e.g. 0.05) on the same seeds "
                              "and show how far the headline figures move")
+    parser.add_argument("--long-years", type=float, default=10.0,
+                        help="with --page: the long runs' length for the stability check (default 10)")
+    parser.add_argument("--long-replications", type=int, default=4,
+                        help="with --page: long runs per district (default 4; 0 leaves the check out)")
     parser.add_argument("overrides", nargs="*", help="Hydra overrides applied to every district, e.g. warmup_weeks=26")
     args = parser.parse_args(argv)
     if args.replications < 2:
@@ -61,13 +74,26 @@ def main(argv: list[str] | None = None) -> int:
     study_plots.calibration(rows, args.out / "calibration.png")
     for org in DISTRICTS:  # the per-district plots of replication 0
         run_one(load_config([f"org={org}", *args.overrides]), args.out / org)
-    if args.readme:
-        update_readme(Path("README.md"), text)
+    if args.page:
+        long = None
+        if args.long_replications > 0:
+            weeks = args.long_years * 52
+            long_overrides = (*args.overrides, f"horizon_weeks={weeks:g}")
+            long = run_calibration(args.long_replications, args.workers, args.out / "cache", long_overrides)
+            long = long[["district", "seed", GROWTH]].assign(horizon_weeks=weeks, warmup_weeks=base.warmup_weeks)
+            write_csv(DOCS / "validation_long.csv", long)
+        write_csv(DOCS / "validation.csv", frame)
+        text_page = validation.page(frame, base.horizon_weeks, base.warmup_weeks, long)
+        atomic_write(DOCS / "validation.md", lambda tmp: tmp.write_text(text_page, encoding="utf-8"))
+        update_readme(ROOT / "README.md", text)
     print(text)
     print(f"Results, plots and per-district runs in {args.out}/")
     if not all_ok:
-        print("Some simulated means fall outside the study's bands (marked NO).", file=sys.stderr)
+        print("Some fitted targets fail (marked FAIL): see the table.", file=sys.stderr)
     return 0
+
+
+DOCS = ROOT / "docs"
 
 
 def update_readme(readme: Path, text: str) -> None:

@@ -22,13 +22,14 @@ from omegaconf import DictConfig, OmegaConf
 from sim.config.errors import UserError, fail
 from sim.experiments import sweep_callbacks
 from sim.experiments.compare import run_experiment, run_shard
-from sim.experiments.spec import register_experiments, sweep_dir
+from sim.experiments.spec import register_experiments, sweep_dir, with_parameters
 from sim.outputs import report
 
 
 @hydra.main(version_base="1.3", config_path="../configs", config_name="experiment_app")
 def main(cfg: DictConfig) -> dict | None:
     app = OmegaConf.to_object(cfg)
+    app.experiment = with_parameters(app.experiment, app.parameters)
     hc = HydraConfig.get()
     try:
         if hc.mode == RunMode.MULTIRUN:  # one job of a sweep: its shard, into the sweep's folder

@@ -130,6 +130,7 @@ BAD_INPUT = {
     "sim.experiment": (["experiment=default", "replications=1"], "Configuration error: replications = 1"),
     "sim.calibration": (["--replications", "2", "org.long_term.caseworkers=-3"],
                         "Configuration error: org.long_term.caseworkers = -3"),
+    "sim.fit": (["org=nowhere"], "Configuration error: org = 'nowhere'"),
     "sim.sequential": (["--half-width", "0.1", "org=farsta", "org.arrivals_per_week=0"],
                        "Configuration error: org.arrivals_per_week = 0"),
     "sim.warmup": (["org=nowhere"], "Configuration error: "),

@@ -12,8 +12,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from sim.analysis import timeuse
 from sim.analysis.queueing import cobham_waits, erlang_c_wait
 from sim.analysis.stability import queue_trend
+from sim.config import ramboll
 from sim.config.vocabulary import CASEWORKER_ROLES, REDUCTIONS, ROLE_GROUPS, STAGES
 from sim.model import units
 
@@ -72,6 +74,9 @@ def summary(run: "Run") -> dict[str, float]:
         "first_visit_wait_weeks": _mean_after(rec.first_visit_waits, w0, units.to_weeks),
         "acute_decision_days": _mean_after(rec.acute_decisions, w0, units.to_calendar_days),
         "reception_decision_days": _mean_after(rec.reception_decisions, w0, units.to_calendar_days),
+        # 004: "about 5 new a week" per reception caseworker (Farsta), per first-visit investigator (HV)
+        "new_per_week_per_investigator": (sum(1 for t, _ in rec.reception_decisions if t >= w0)
+                                          / ((run.end - w0) / units.WEEK) / run.staff.fte(run.staff.first_visit.role)),
         "referral_days": _mean_after(rec.referral_waits, w0, units.to_calendar_days),
         "reception_caseload_per_caseworker": wmean("reception_caseload_per_caseworker"),
         "caseload_per_caseworker": wmean("caseload_per_caseworker"),
@@ -86,6 +91,8 @@ def summary(run: "Run") -> dict[str, float]:
         "exits_total": len(rec.exits),
         **{f"in_system.{s}": n for s, n in in_system.items()},
         "months_on_assistance": float(np.mean(months)) if months else math.nan,
+        # households paid at least once in a whole measured calendar year (004's 2010 statistics' unit)
+        "households_per_year": float(np.mean([len(y) for y in years])) if years else math.nan,
         "payments": len(pay),
         "payment_delay_days": units.to_calendar_days(float(np.mean(pay))) if pay else math.nan,
         "late_payment_share": float(np.mean([d > late_h for d in pay])) if pay else math.nan,
@@ -116,6 +123,9 @@ def summary(run: "Run") -> dict[str, float]:
         for activity, share in row.items():
             out[f"time_share.{role}.{activity}"] = share
         out[f"utilisation.{role}"] = 1.0 - row.get("idle", 0.0)
+    pooled = timeuse.caseworker_shares(out)
+    out.update({f"caseworker_time_share.{a}": v for a, v in pooled.items()})
+    out["time_use_gap"] = timeuse.distance(pooled, ramboll.table_for(run.cfg))
     return out
 
 

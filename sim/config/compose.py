@@ -7,6 +7,7 @@ the config a run gets holds every value it uses (and its cache key covers them).
 
 from __future__ import annotations
 
+import csv
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,8 +17,10 @@ from hydra.core.global_hydra import GlobalHydra
 from hydra.initialize import get_gh_backup, restore_gh_from_backup
 from omegaconf import DictConfig, OmegaConf
 
+from sim.config.errors import ConfigError
 from sim.config.schema import Config, Org
 from sim.config.validate import validate
+from sim.config.vocabulary import DISTRICTS
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG_DIR = ROOT / "configs"
@@ -38,7 +41,7 @@ def to_config(cfg: DictConfig) -> Config:
     """Hydra's composed config → a resolved, validated config (raises ConfigError)."""
     obj = OmegaConf.to_object(cfg)
     assert isinstance(obj, Config)
-    return validate(resolve(obj))
+    return validate(with_plausible_set(resolve(obj)))
 
 
 def load_config(overrides: list[str] | tuple[str, ...] = ()) -> Config:
@@ -79,6 +82,26 @@ def resolve(cfg: Config) -> Config:
         resolved = scaled(load_district(d.org), d.scale, d.name) if known else None
         districts.append(replace(d, resolved=resolved))
     return replace(cfg, org=replace(cfg.org, districts=districts))
+
+
+PLAUSIBLE_DIR = ORG_DIR / "plausible"
+
+
+def with_plausible_set(cfg: Config) -> Config:
+    """``parameters=plausible``: read the district's non-implausible set (``python -m sim.fit --store``)."""
+    if cfg.parameters != "plausible":
+        return cfg
+    org = {name: key for key, name in DISTRICTS.items()}.get(cfg.org.name)
+    have = sorted(p.stem for p in PLAUSIBLE_DIR.glob("*.csv"))
+    if org is None or org not in have:
+        raise ConfigError("parameters", "plausible",
+                          f"a studied district with a stored plausible set ({', '.join(have) or 'none yet'}); "
+                          f"make one with python -m sim.fit org=<district> --store")
+    with (PLAUSIBLE_DIR / f"{org}.csv").open(encoding="utf-8", newline="") as f:
+        rows = [{k: float(v) for k, v in row.items() if k not in ("point", "max_fitted")} for row in csv.DictReader(f)]
+    if not rows:
+        raise ConfigError("parameters", "plausible", f"{PLAUSIBLE_DIR / org}.csv holds no member: the fit found none")
+    return replace(cfg, plausible_set=rows)
 
 
 def scaled(org: Org, scale: float, name: str) -> Org:

@@ -39,6 +39,12 @@ EXTRA_ACTIVITIES = ("payment_check", "cash_control", "referral_review", "overhea
 VARIANT_ACTIVITIES = ("handover", "self_payment", "debt_work", "handoff", "clerical_fallback",
                       "misrouted_contacts", "scanning", "mentoring", "absence", "vacancy")
 IDLE = "idle"
+# Where the variants' own activities fall in Ramböll's categories, to compare a run with the table;
+# absence, vacancy and idle time are not part of a respondent's "normal week" and are left out.
+RAMBOLL_CATEGORY = {"handover": "client_meetings", "self_payment": "invoice_fees", "debt_work": "other",
+                    "handoff": "other", "clerical_fallback": "other", "misrouted_contacts": "phone",
+                    "scanning": "phone", "mentoring": "consultation"}
+NOT_IN_A_NORMAL_WEEK = ("absence", "vacancy", IDLE)
 
 # Every activity a role can book, so summaries of different variants have the same keys.
 ROLE_ACTIVITIES = {

@@ -16,7 +16,7 @@ from sim.config.vocabulary import TASKS
 
 # The default horizon and warm-up, in weeks; every entry point and experiment takes them from here.
 # Two measured years (issue 2: "2 simulated years after warm-up") after three years of warm-up: from
-# an empty office the long-term stock takes 3–4 years to settle (python -m sim.warmup; docs/validation.md).
+# an empty office the long-term stock takes 3–4 years to settle (python -m sim.warmup; docs/warmup.md).
 HORIZON_WEEKS = 260.0  # total simulated time, warm-up included
 WARMUP_WEEKS = 156.0
 
@@ -56,6 +56,13 @@ class ReceptionStaff(Frozen):
     caseworkers: float = 6.0  # total FTE in reception (mottagning)
     pre_assessment: float = 0.0  # of which only pre-assessment; 0 = everyone does everything
     booking_notice_weeks: float = 1.0  # lead time of the first-visit letter (a district routine)
+    # first_visit: reception books a first visit, then analyses and decides (004 Farsta, HV);
+    # documents: a letter lists the documents to send, reception decides on the complete application
+    # and the first visit is the investigation group's (004 Södermalm). booking_notice_weeks is then
+    # the time the household takes to send the documents.
+    workflow: str = "first_visit"
+    # Eviction-prevention cases (vräkningsförebyggande) handled by pre-assessment, per week (004 HV)
+    eviction_notices_per_week: float = 0.0
 
 
 @dataclass
@@ -135,6 +142,9 @@ class Org(Frozen):
     # (Hässelby-Vällingby); caseworker_owns: the caseworker approves, the officer only pays (Farsta)
     payment_pairing: str = "caseworker_owns"
     households: Households = field(default_factory=Households)
+    # Caseworker-days of on-call phone duty (telefonjour) per working day, taken in turn by the
+    # reception and long-term caseworkers (a rota; Ramböll 002 finds on-call phone 3–10 % of the week)
+    on_call_per_day: float = 0.0
     # kind "city" only: the districts, simulated one after the other in one replication (sim/city.py)
     districts: list[CityDistrict] = field(default_factory=list)
     # A municipality's own time-use survey (python -m sim.calibrate): activity -> share of the week, %.
@@ -170,6 +180,10 @@ class Process(Frozen):
     followup_meeting: Dist = field(default_factory=lambda: Dist("lognormal", 1.5, 0.3))  # assumption: meeting + notes
     # 004 Farsta: caseworkers work actively with 25 of up to 85 households → 25/85 ≈ 0.29 get a meeting
     followup_meeting_share: float = 0.29
+    # Phone time with each long-term household per month (calls about payments, documents, the plan);
+    # Ramböll 002: phone time 6–12 % of the week. assumption: a few minutes a household a month
+    client_phone: Dist = field(default_factory=lambda: Dist("lognormal", 0.1, 0.5))
+    eviction_prevention: Dist = field(default_factory=lambda: Dist("lognormal", 2.0, 0.5))  # assumption: call + visit
     plan_rewrite: Dist = field(default_factory=lambda: Dist("lognormal", 1.5, 0.3))  # assumption
     # 004 Farsta: plans are rewritten every 3–4 months (uniform on 3–4: mean 3.5, cv 0.08)
     rewrite_every_months: Dist = field(default_factory=lambda: Dist("uniform", 3.5, 0.08))
@@ -256,7 +270,12 @@ class PaymentVariant(Frozen):
     """Who owns the monthly payment, and the shortcut of caseworkers paying themselves (004 HV)."""
 
     pairing: str = "as_org"  # as_org | paired | caseworker_owns
-    self_pay_share: float = 0.0  # 004 HV: "about half" of caseworkers sometimes pay themselves
+    # Under ``paired`` only (roles unclear between caseworker and officer, 004 HV):
+    self_pay_share: float = 0.5  # 004 HV: "about half" of the caseworkers sometimes pay themselves
+    # assumption: share of applications whose documents are left lying ("papper ... blir liggande", 004 HV),
+    # chosen so that debts follow "several times a month" in HV (see docs/validation.md)
+    mislaid_share: float = 0.03
+    mislaid_days: float = 14.0  # assumption: calendar days the documents lie before someone acts
     self_pay_after_days: float = 3.0  # assumption: a self-paying caseworker steps in after this wait
     approval: Dist = field(default_factory=lambda: Dist("lognormal", 0.15, 0.5))  # assumption: caseworker_owns
     officer_share_when_owned: float = 0.6  # assumption: officer's time when only computing and paying
@@ -348,6 +367,12 @@ class Config(Frozen):
     costs: Costs = field(default_factory=Costs)
     workforce: Workforce = field(default_factory=Workforce)
     seed: int = 0
+    # "default": the district's file as it is; "plausible": each replication takes one member of the district's
+    # non-implausible set (configs/org/plausible/<org>.csv, python -m sim.fit), chosen by its seed, so variants
+    # share it (common random numbers) and the answer's spread includes the parameters' uncertainty
+    parameters: str = "default"
+    # The district's non-implausible set as {key: value} rows: filled in by sim.config.compose; never set in YAML.
+    plausible_set: Any = None
     horizon_weeks: float = HORIZON_WEEKS  # total simulated time, warm-up included
     warmup_weeks: float = WARMUP_WEEKS
     event_log: bool = False

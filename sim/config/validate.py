@@ -12,7 +12,16 @@ from dataclasses import replace
 
 from sim.config import ramboll as timeuse
 from sim.config.schema import Config, ConfigError, Dist, Org, Variant, leaves
-from sim.config.vocabulary import DISTRICTS, DURATIONS, FAMILIES, REDUCTIONS, SAME_DAY_TASKS, TARGET_GROUPS, TASKS
+from sim.config.vocabulary import (
+    DISTRICTS,
+    DURATIONS,
+    FAMILIES,
+    RECEPTION_WORKFLOWS,
+    REDUCTIONS,
+    SAME_DAY_TASKS,
+    TARGET_GROUPS,
+    TASKS,
+)
 
 CITY_FIELDS = ("name", "kind", "districts")  # the only org.* keys a city sets itself
 
@@ -89,9 +98,11 @@ def _validate_variant(v: Variant) -> None:
     if rc.mode == "common":
         _positive("variant.reception.common_staff", rc.common_staff)
     _choice("variant.payment.pairing", pay.pairing, ("as_org", "paired", "caseworker_owns"))
-    for name in ("self_pay_share", "debt_per_late_payment", "eviction_per_debt", "officer_share_when_owned"):
+    for name in ("self_pay_share", "mislaid_share", "debt_per_late_payment", "eviction_per_debt",
+                 "officer_share_when_owned"):
         _share(f"variant.payment.{name}", getattr(pay, name))
     _non_negative("variant.payment.self_pay_after_days", pay.self_pay_after_days)
+    _non_negative("variant.payment.mislaid_days", pay.mislaid_days)
     _dist("variant.payment.approval", pay.approval)
     _dist("variant.payment.debt_work", pay.debt_work)
     _non_negative("variant.caseload_cap", v.caseload_cap)
@@ -122,6 +133,7 @@ def validate(cfg: Config) -> Config:
     """Check everything a schema cannot; return the config unchanged or raise ConfigError."""
     org, proc, tu = cfg.org, cfg.process, cfg.timeuse
     _choice("org.kind", org.kind, ("district", "city") + REDUCTIONS)
+    _choice("parameters", cfg.parameters, ("default", "plausible"))
     if org.kind == "city":
         validate_city(cfg)
     elif org.districts:
@@ -180,6 +192,12 @@ def validate(cfg: Config) -> Config:
     for name in ("followup_meeting_share", "appeal_per_household_month"):
         _share(f"process.{name}", getattr(proc, name))
     _non_negative("org.reception.booking_notice_weeks", org.reception.booking_notice_weeks)
+    _choice("org.reception.workflow", org.reception.workflow, RECEPTION_WORKFLOWS)
+    _non_negative("org.reception.eviction_notices_per_week", org.reception.eviction_notices_per_week)
+    _non_negative("org.on_call_per_day", org.on_call_per_day)
+    if org.on_call_per_day > org.reception.caseworkers + org.long_term.caseworkers:
+        raise ConfigError("org.on_call_per_day", org.on_call_per_day,
+                          "at most the district's caseworker FTE (reception + long-term)")
     for name in ("caseload_review_per_household", "first_meeting_booking_weeks"):
         _non_negative(f"process.{name}", getattr(proc, name))
     for name in ("late_payment_days", "closure_after_months", "return_to_long_term_months",

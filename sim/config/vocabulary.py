@@ -24,6 +24,9 @@ TASKS = (
     "pre_assessment", "home_visit", "first_visit", "first_meeting", "closure",
     "caseload_review", "plan_rewrite", "followup",
 )
+# How reception works (org.reception.workflow): a first visit it books itself (004 Farsta, HV), or a letter
+# asking for documents and a decision on the complete application, the first visit in investigation (Södermalm).
+RECEPTION_WORKFLOWS = ("first_visit", "documents")
 # Task kinds outside the priority list: each shares the priority of a listed one, so
 # ``process.priorities`` stays one list (variants' tasks included).
 PRIORITY_CLASS = {
@@ -31,6 +34,7 @@ PRIORITY_CLASS = {
     "handover": "first_meeting", "payment_approval": "payment", "self_payment": "payment",
     "debt_work": "appeal", "clerical": "followup",
     "misrouted": "pre_assessment", "scan": "pre_assessment", "mentoring": "caseload_review",
+    "client_phone": "payment", "eviction_prevention": "acute",
 }
 # Tasks that ``process.finish_same_day`` may name.
 SAME_DAY_TASKS = TASKS + ("work_plan", "followup_meeting", "cash_check", "handover", "mentoring")
@@ -42,6 +46,7 @@ DURATION_OF_TASK = {
     "appeal": "appeal", "referral_review": "referral_review", "first_meeting": "first_meeting",
     "work_plan": "work_plan", "followup": "followup_check", "followup_meeting": "followup_meeting",
     "plan_rewrite": "plan_rewrite", "payment": "payment_check", "cash_check": "cash_check", "closure": "closure",
+    "client_phone": "client_phone", "eviction_prevention": "eviction_prevention",
 }
 # The task durations a district may fit to its own records (``org.durations``; python -m sim.calibrate).
 DURATIONS = tuple(DURATION_OF_TASK.values())
@@ -58,14 +63,15 @@ ACTIVITY_OF = {
     "first_meeting": "client_meetings", "work_plan": "investigation_decision", "closure": "investigation_decision",
     "caseload_review": "followup", "plan_rewrite": "reassessment", "followup": "followup",
     "followup_meeting": "client_meetings", "cash_check": "cash_control",
+    "client_phone": "phone", "eviction_prevention": "client_meetings",
     # variants (issue 3): activities of their own so a manager sees what the variant costs
     "handover": "handover", "payment_approval": "invoice_fees", "self_payment": "self_payment",
     "debt_work": "debt_work", "clerical": "clerical", "clerical_fallback": "clerical_fallback",
     "misrouted": "misrouted_contacts", "scan": "scanning", "mentoring": "mentoring",
 }
 # The long-term caseworker's own tasks: a specialist's speed (variant.specialisation.specialist_speed) applies.
-LONG_TERM_TASKS = frozenset({"first_meeting", "work_plan", "followup", "followup_meeting", "plan_rewrite",
-                             "appeal", "closure", "handover", "caseload_review"})
+LONG_TERM_TASKS = frozenset({"client_phone", "first_meeting", "work_plan", "followup", "followup_meeting",
+                             "plan_rewrite", "appeal", "closure", "handover", "caseload_review"})
 
 # Staff roles whose overhead is the caseworkers' (Ramböll) time use.
 CASEWORKER_ROLES = ("reception_pre_assessment", "reception_first_visit", "reception", "long_term",

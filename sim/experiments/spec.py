@@ -7,7 +7,7 @@ the experiment app, so ``experiment=<name>`` finds a consultant's own file there
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Optional
 
@@ -39,6 +39,16 @@ class ExperimentApp:
     workers: Optional[int] = None
     shards: int = 1  # multirun (-m): Hydra jobs sharing the replications (hydra.sweeper.params.shard)
     shard: int = 0   # this job's share: replications k with k % shards == shard
+    # "plausible": replication k of every variant takes member k of the district's plausible set (sim.fit),
+    # so the answer's spread covers the fitted parameters' uncertainty, not only the dice's
+    parameters: str = "default"
+
+
+def with_parameters(spec: ExperimentSpec, parameters: str) -> ExperimentSpec:
+    """The experiment with ``parameters=<choice>`` applied to every variant (the config validates the choice)."""
+    if parameters == "default":
+        return spec
+    return replace(spec, overrides=[*spec.overrides, f"parameters={parameters}"])
 
 
 def register_experiments(directory: Path = EXPERIMENT_DIR) -> None:

@@ -22,7 +22,8 @@ from sim.model.population import Population
 from sim.model.processes import reductions
 from sim.model.processes.household import arrivals
 from sim.model.processes.household import followup as household_followup
-from sim.model.processes.staff import overhead, reinforcement, workforce
+from sim.model.processes.household import reception as household_reception
+from sim.model.processes.staff import on_call, overhead, reinforcement, workforce
 from sim.model.recorder import Recorder
 from sim.model.rng import Streams
 from sim.model.staff import Staff
@@ -72,6 +73,10 @@ class Run:
             env.process(reinforcement.monitor(self))
         if self.policy.misrouted_share > 0:
             env.process(arrivals.misrouted_contacts(self))
+        if self.cfg.org.on_call_per_day > 0:
+            env.process(on_call.rota(self))
+        if self.cfg.org.reception.eviction_notices_per_week > 0:
+            env.process(household_reception.eviction_prevention(self))
         for desk in self.staff.long_term:
             env.process(household_followup.caseload_review(self, desk))
         if workforce.enabled(self.cfg):

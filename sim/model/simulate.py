@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sim.config.plausible import with_member
 from sim.config.schema import Config
 from sim.model.run import Run
 
@@ -13,4 +14,4 @@ def simulate(cfg: Config) -> Run:
     """
     if cfg.org.kind == "city":
         raise ValueError("a city runs district by district: use sim.analysis.replication.replicate")
-    return Run(cfg).execute()
+    return Run(with_member(cfg)).execute()  # parameters=plausible: this replication's member

@@ -30,16 +30,17 @@ if TYPE_CHECKING:
 START = datetime(2011, 1, 3, 8, 0)  # a Monday, 08:00, in the year of the Governo study (004): working hour 0
 
 LONG_TERM = ("first_meeting", "work_plan", "payment", "payment_approval", "self_payment", "cash_check", "followup",
-             "followup_meeting", "plan_rewrite", "appeal", "handover", "debt_work", "closure")
+             "followup_meeting", "plan_rewrite", "appeal", "handover", "debt_work", "closure", "client_phone")
 
 # activity -> activities that may directly follow it in one household's trace
 _REENTRY = ("scan", "pre_assessment", "plan_rewrite", "payment", "payment_approval", "followup", "followup_meeting",
             "appeal")
 PROCESS_MAP: dict[str, set[str]] = {
     "scan": {"pre_assessment"},
-    "pre_assessment": {"acute", "home_visit", "first_visit"},
-    "acute": {"home_visit", "first_visit"},
-    "home_visit": {"first_visit"},
+    # workflow "documents" (Södermalm): reception decides on the papers, investigation holds the first visit
+    "pre_assessment": {"acute", "home_visit", "first_visit", "decision"},
+    "acute": {"home_visit", "first_visit", "decision"},
+    "home_visit": {"first_visit", "decision"},
     "first_visit": {"decision"},
     "decision": {"reception_payment"},
     "reception_payment": {"cash_check"},
@@ -51,6 +52,8 @@ for _activity in LONG_TERM:
 # reception's cash check: the household is closed, referred, or (waiting under a cap) paid again
 PROCESS_MAP["cash_check"].update({"referral_review", "closure", "reception_payment"})
 PROCESS_MAP["reception_payment"].update({"referral_review", *LONG_TERM})  # paid by reception while referred
+PROCESS_MAP["referral_review"].add("first_visit")
+PROCESS_MAP["first_visit"].update(LONG_TERM)
 ACTIVITIES = tuple(PROCESS_MAP)
 # The activities any district's baseline run of a year produces (rarer ones depend on the variant).
 CORE = ("pre_assessment", "first_visit", "decision", "reception_payment", "cash_check", "referral_review",

@@ -103,6 +103,12 @@ def _table(spec, summary: pd.DataFrame) -> str:
     return f"<table><tr><th>figure</th>{head}</tr>{''.join(rows)}</table>"
 
 
+PLAUSIBLE = ("Each replication also took its own member of the district's plausible parameters (the inflow, need "
+             "duration, booking notice and analysis time the studies cannot rule out; python -m sim.fit), the same "
+             "member for every variant: the intervals below cover that uncertainty as well as chance, so a difference "
+             "whose interval excludes zero holds across the plausible parameters.")
+
+
 def html(spec, order: list[str], replications: int, summary: pd.DataFrame, figures: dict[str, Path]) -> str:
     e = _html.escape
     variants = "".join(
@@ -139,7 +145,8 @@ th:first-child, td:first-child {{ text-align: left; }} code {{ background: #f4f4
 <p><b>How it was answered.</b> A simulation of the district <i>{e(spec.org)}</i>, calibrated to the Governo 2011
 study. Each variant was simulated {replications} times for {period} after a
 {spec.warmup_weeks:.0f}-week warm-up. Replication <i>k</i> of every variant sees exactly the same
-households arriving at the same times, so the differences below come from the organisation, not from chance.</p>
+households arriving at the same times, so the differences below come from the organisation, not from chance.
+{PLAUSIBLE if "parameters=plausible" in spec.overrides else ""}</p>
 <ul>{variants}</ul>
 {''.join(f'<p class="warning"><b>Warning.</b> {e(w)}</p>' for w in warnings(spec, summary))}
 <h2>What changes</h2>

@@ -21,30 +21,36 @@ from sim.outputs.plots import save  # noqa: E402
 
 
 def calibration(rows: pd.DataFrame, path: Path) -> None:
-    """One panel per figure: the study's band per district and the simulated mean ± 95 % CI."""
-    banded = rows[rows["band"] != ""]
-    metrics = list(dict.fromkeys(banded["key"]))
-    cols = 3
+    """One panel per figure: the study's figure ± 1 and ± 3 sd per district and the model's mean ± 95 % CI."""
+    targets = rows[rows["use"].isin(["fitted", "held out"])]
+    metrics = list(dict.fromkeys(targets["key"]))
+    cols = 4
     nrows = math.ceil(len(metrics) / cols)
-    fig, axes = plt.subplots(nrows, cols, figsize=(4.2 * cols, 3.2 * nrows), squeeze=False)
+    fig, axes = plt.subplots(nrows, cols, figsize=(3.8 * cols, 3.2 * nrows), squeeze=False)
     for ax, metric in zip(axes.flat, metrics):
-        sub = banded[banded["key"] == metric].reset_index(drop=True)
+        sub = targets[targets["key"] == metric].reset_index(drop=True)
+        top = 0.0
         for i, r in sub.iterrows():
-            lo, hi = (float(x) for x in r["band"].split("–"))
-            ax.add_patch(plt.Rectangle((i - 0.3, lo), 0.6, hi - lo, color="tab:green", alpha=0.25,
-                                       label="study" if i == 0 else None))
-            color = "tab:blue" if r["in_band"] == "yes" else "tab:red"
-            ax.errorbar(i, r["mean"], yerr=[[r["mean"] - r["ci_low"]], [r["ci_high"] - r["mean"]]],
-                        fmt="o", color=color, capsize=4, label="model (95 % CI)" if i == 0 else None)
-        ax.set_xticks(range(len(sub)), sub["district"], fontsize=8)
+            value, sd = (float(x) for x in r["reported"].split(" ± "))
+            for k, alpha in ((3, 0.15), (1, 0.35)):
+                ax.add_patch(plt.Rectangle((i - 0.3, value - k * sd), 0.6, 2 * k * sd, color="tab:green",
+                                           alpha=alpha, lw=0, label=f"study ± {k} sd" if i == 0 else None))
+            color = "tab:blue" if r["verdict"] == "pass" else "tab:red"
+            if r["mean"] == r["mean"]:
+                ax.errorbar(i, r["mean"], yerr=[[r["mean"] - r["ci_low"]], [r["ci_high"] - r["mean"]]], fmt="o",
+                            color=color, capsize=4, label="model, 95 % CI" if i == 0 else None)
+            else:  # a NaN is said, not dropped
+                ax.text(i, value, "not\nmeasured", ha="center", va="center", color="tab:red", fontsize=8)
+            top = max(top, value + 3 * sd, r["ci_high"] if r["ci_high"] == r["ci_high"] else 0)
+        ax.set_xticks(range(len(sub)), [f"{d}\n({u})" for d, u in zip(sub["district"], sub["use"])], fontsize=7)
         ax.set_xlim(-0.6, len(sub) - 0.4)
-        ax.set_title(LABELS[metric], fontsize=10)
+        ax.set_title(LABELS[metric], fontsize=9)
         ax.grid(axis="y", alpha=0.3)
-        ax.set_ylim(0, 1.1 * max(sub["ci_high"].max(), max(float(b.split("–")[1]) for b in sub["band"])))
+        ax.set_ylim(0, 1.1 * top)
     for ax in list(axes.flat)[len(metrics):]:
         ax.axis("off")
-    axes.flat[0].legend(fontsize=8, loc="lower left")
-    fig.suptitle("Calibration: the model against the Governo study's figures (green = reported band)")
+    axes.flat[0].legend(fontsize=7, loc="lower left")
+    fig.suptitle("The model against the studies' figures (green: study ± 1 and ± 3 sd; red point: fails)")
     fig.tight_layout()
     save(fig, path)
 

@@ -33,6 +33,7 @@ def long_term(run: Services, hh: Household, months_paid: int) -> Generator:
         if change < run.policy.specialisation.group_change_per_month:
             change_group(run, hh, change)
         env.process(payment.monthly_payment(run, hh))
+        env.process(run.tasks.work(hh.caseworker, "client_phone", hh))  # calls about the month's application
         months_paid += 1
         months_since_rewrite += 1
         rewrite = months_since_rewrite >= rewrite_in

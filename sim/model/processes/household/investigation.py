@@ -64,5 +64,7 @@ def first_meeting(run: Services, hh: Household) -> Generator:
     cw = hh.caseworker
     if cw is None or hh.stage != "long_term":
         return
+    if run.cfg.org.reception.workflow == "documents":  # Södermalm: the first visit is investigation's (004)
+        yield from run.tasks.work(cw, "first_visit", hh)
     yield from run.tasks.work(cw, "first_meeting", hh)
     yield from run.tasks.work(cw, "work_plan", hh)

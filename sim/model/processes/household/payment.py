@@ -5,7 +5,8 @@ decision before it is paid (004, all three districts).
 
 Pairing (004): in Hässelby-Vällingby every household has a caseworker *and* a payment officer
 who checks the application and pays (``paired``); about half of the caseworkers sometimes pay
-themselves when the officer is slow. In Farsta the caseworker owns the case and the officer
+themselves when the officer is slow, and documents sometimes lie between the two ("blir liggande").
+In Farsta the caseworker owns the case and the officer
 only computes and pays (``caseworker_owns``). Late payments can lead to debts and evictions
 ("elskulder, hyresskulder och till och med vräkningar", 004 HV).
 """
@@ -24,7 +25,11 @@ def monthly_payment(run: Services, hh: Household) -> Generator:
     pay = run.policy.payment
     applied = run.env.now
     consequence = hh.rng.random()  # drawn every month so variants keep the same household streams
+    mislaid = hh.rng.random()
     officer, cw = hh.payment_officer, hh.caseworker
+    if run.policy.pairing == "paired" and mislaid < pay.mislaid_share:
+        # between caseworker and officer the documents lie until someone acts (004 HV)
+        yield run.env.timeout(units.calendar_days_to_hours(pay.mislaid_days))
     if run.policy.pairing == "caseworker_owns":
         yield from run.tasks.work(cw, "payment_approval", hh)
         hours = run.tasks.duration["payment"]() * pay.officer_share_when_owned

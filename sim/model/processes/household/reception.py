@@ -3,7 +3,10 @@
 004, Farsta and Hässelby-Vällingby workflow: a phone interview checks jurisdiction, needs and
 eligibility; acute households get a decision within 1–2 days; the others get a letter with a
 first-visit time (a home visit first if they sublet or lodge); after the first visit the
-caseworker's analysis takes about half a day and a decision follows. Needs of at most a month
+caseworker's analysis takes about half a day and a decision follows. Södermalm (workflow
+``documents``) sends a letter listing the documents instead, decides on the complete application
+"within a week", and leaves the first visit to the investigation group. The wait this records as
+the first-visit wait is then the wait until reception takes up the application. Needs of at most a month
 are paid and closed by reception; longer ones are referred to the long-term group.
 Where the household goes next is :mod:`.path`'s business: this step returns how it ended.
 """
@@ -16,6 +19,17 @@ from sim.model import units
 from sim.model.entities import Household
 from sim.model.processes.household import payment
 from sim.model.services import Services
+
+
+def eviction_prevention(run: Services) -> Generator:
+    """Landlords' notices of eviction, handled by pre-assessment (vräkningsförebyggande, 004 HV)."""
+    rate = run.cfg.org.reception.eviction_notices_per_week
+    if rate <= 0:
+        return
+    rng = run.streams["eviction_notices"]
+    while True:
+        yield run.env.timeout(rng.exponential(units.WEEK / rate))
+        run.env.process(run.tasks.work(run.staff.pre_assessment, "eviction_prevention", None))
 
 
 def reception(run: Services, hh: Household) -> Generator:
@@ -37,13 +51,19 @@ def reception(run: Services, hh: Household) -> Generator:
         run.rec.acute_decisions.append((env.now, env.now - arrived))
     if hh.home_visit:
         yield from run.tasks.work(staff.pre_assessment, "home_visit", hh)
-    # The letter with the first-visit time gives the household notice to gather documents;
-    # after that it waits for a free first-visit investigator (the wait emerges from capacity).
+    # The letter gives the household notice to gather documents (with a first-visit time, or asking
+    # it to send them); after that it waits for a free reception caseworker (the wait emerges from capacity).
     yield env.timeout(run.cfg.org.reception.booking_notice_weeks * units.WEEK)
-    visit = yield from run.tasks.work(staff.first_visit, "first_visit", hh)
-    run.rec.first_visit_waits.append((visit, visit - arrived))
-    yield from run.tasks.work(staff.first_visit, "decision", hh)
-    run.rec.reception_decisions.append((env.now, env.now - visit))
+    complete = env.now
+    if run.cfg.org.reception.workflow == "first_visit":
+        visit = yield from run.tasks.work(staff.first_visit, "first_visit", hh)
+        run.rec.first_visit_waits.append((visit, visit - arrived))
+        yield from run.tasks.work(staff.first_visit, "decision", hh)
+        run.rec.reception_decisions.append((env.now, env.now - visit))
+    else:  # Södermalm: the complete application is decided on the papers; the first visit is investigation's
+        started = yield from run.tasks.work(staff.first_visit, "decision", hh)
+        run.rec.first_visit_waits.append((started, started - arrived))
+        run.rec.reception_decisions.append((env.now, env.now - complete))
     if hh.refused:
         run.rec.move(hh, "exited")
         return None
