@@ -13,7 +13,7 @@ from conftest import REPO
 
 from sim.config.compose import load_config
 from sim.config.errors import ConfigError
-from sim.config.plausible import member_index, with_member
+from sim.config.plausible import get_key, member_index, with_member
 
 STORED = REPO / "configs" / "org" / "plausible" / "farsta.csv"
 
@@ -24,10 +24,7 @@ def _members() -> list[dict[str, float]]:
 
 
 def _value(cfg, key: str) -> float:
-    obj = cfg
-    for part in key.split("."):
-        obj = getattr(obj, part)
-    return float(obj)
+    return float(get_key(cfg, key))
 
 
 def test_each_replication_runs_on_the_member_its_seed_draws():
@@ -55,3 +52,33 @@ def test_variants_share_the_member_and_the_default_is_untouched():
 def test_a_district_without_a_stored_set_is_refused_by_name():
     with pytest.raises(ConfigError, match="parameters"):
         load_config(["org=stockholm", "parameters=plausible"])
+
+
+def test_a_variant_that_changes_a_fitted_value_keeps_its_change():
+    cfg = with_member(load_config(["org=farsta", "parameters=plausible", "seed=2",
+                                   "org.reception.booking_notice_weeks=0.123"]))
+    assert cfg.org.reception.booking_notice_weeks == 0.123
+    member = _members()[member_index(2, len(_members()))]
+    assert cfg.org.arrivals_per_week == pytest.approx(member["org.arrivals_per_week"])
+
+
+def test_an_experiment_on_plausible_parameters_says_so_and_pairs_the_members(tmp_path):
+    from tiny_experiment import run_tiny, tiny_spec
+
+    from sim.experiments.spec import with_parameters
+
+    spec = tiny_spec(org="farsta", replications=3)
+    plausible, _, _ = run_tiny(tmp_path / "plausible", with_parameters(spec, "plausible"))
+    default, _, _ = run_tiny(tmp_path / "default", spec)
+    assert "plausible parameters" in (tmp_path / "plausible" / "report.html").read_text(encoding="utf-8")
+    assert "plausible parameters" not in (tmp_path / "default" / "report.html").read_text(encoding="utf-8")
+
+    def arrivals(frame):
+        rows = frame[frame["metric"] == "arrivals_total"]
+        return rows.pivot(index="replication", columns="variant", values="value")
+
+    a, d = arrivals(plausible), arrivals(default)
+    # every variant of replication k ran on the same member (same inflow, same seed: the same arrivals) ...
+    assert (a.nunique(axis=1) == 1).all(), a
+    # ... and that member's inflow, not the file's (22.02 a week against the members' 17–24)
+    assert (a.iloc[:, 0] != d.iloc[:, 0]).any(), (a, d)

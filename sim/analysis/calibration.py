@@ -43,21 +43,26 @@ CUTOFF = 3.0  # the fit's own rule (sim.analysis.history_matching): a figure pas
 def table(frame: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
     """Study against model per district and target (fitted and held out), then stability and headroom.
 
-    A target passes when its implausibility ``|mean - study| / sqrt(sd² + se²)`` is at most 3: the
-    study's stated uncertainty and the model's standard error together. Returns the rows and whether
-    every *fitted* target passes (held-out ones are reported, pass or fail, never hidden).
+    A target passes when its implausibility ``|mean - study| / sqrt(sd² + discrepancy² + se²)`` is at
+    most 3: the study's stated uncertainty, any model discrepancy and the model's standard error together.
+    Returns the rows and whether every *fitted* target passes (held-out ones are reported, pass or fail, never hidden).
     """
     rows, all_ok = [], True
     for org, observations in OBSERVATIONS.items():
         sub = frame[frame["district"] == org]
         for o in observations:
             est = estimate(sub[o.key]) if o.key in sub else estimate([])
-            imp = abs(est.mean - o.value) / math.sqrt(o.sd ** 2 + (est.se if est.se == est.se else 0) ** 2)
+            se = est.se if est.se == est.se else 0.0
+            imp = abs(est.mean - o.value) / math.sqrt(o.sd ** 2 + o.discrepancy_sd ** 2 + se ** 2)
             ok = imp <= CUTOFF  # False for a NaN mean: a figure the model cannot produce does not pass
             if not o.held_out:
                 all_ok &= ok
-            rows.append(_row(org, o.key, f"{o.value:g} ± {o.sd:g}", "held out" if o.held_out else "fitted", est,
-                             imp, "pass" if ok else "FAIL", o.source))
+            reported = f"{o.value:g} ± {o.sd:g}"
+            if o.discrepancy_sd:
+                reported += f" (+ {o.discrepancy_sd:g} discrepancy)"
+            rows.append(_row(org, o.key, reported, "held out" if o.held_out else "fitted", est, imp,
+                             "pass" if ok else "FAIL", o.source, value=o.value,
+                             sd=math.hypot(o.sd, o.discrepancy_sd)))
         est = estimate(sub[GROWTH]) if GROWTH in sub else estimate([])
         verdict = {"no": "GROWS", "yes": "settles", "unknown": "(no test)"}[settles(est.mean, est.low, est.high)]
         rows.append(_row(org, GROWTH, "0 (a queue that settles)", "check", est, math.nan, verdict,
@@ -73,9 +78,10 @@ def table(frame: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
     return pd.DataFrame(rows), all_ok
 
 
-def _row(org, key, reported, use, est, imp, verdict, source, label=None) -> dict:
+def _row(org, key, reported, use, est, imp, verdict, source, label=None, value=math.nan, sd=math.nan) -> dict:
     return {"district": DISTRICTS[org], "metric": label or LABELS[key], "key": key, "reported": reported,
-            "use": use, "mean": est.mean, "ci_low": est.low, "ci_high": est.high, "se": est.se, "n": est.n,
+            "value": value, "sd": sd, "use": use, "mean": est.mean, "ci_low": est.low, "ci_high": est.high,
+            "se": est.se, "n": est.n,
             "implausibility": imp, "verdict": verdict, "source": source}
 
 

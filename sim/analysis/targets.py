@@ -16,11 +16,13 @@ Uncertainties (one standard deviation) are assumptions, reasoned per figure:
 - "about 5 new a week" per reception caseworker: ±1;
 - "within a week": 4 ± 1.5 days (anything from a day to a week is "within a week");
 - time use: the total-variation distance to Ramböll's adults column, 0 ± 0.033, so the issue's 10
-  percentage points sit at an implausibility of 3 (four respondents, another unit than economic assistance).
+  percentage points sit at an implausibility of 3 (four respondents), plus a model discrepancy of 0.033
+  because the column is another unit than economic assistance (see ``TIME_USE``).
 
-Held out, chosen before fitting: the payment officers' caseloads (Södermalm, Hässelby-Vällingby),
-Hässelby-Vällingby's debts after late payments, and Farsta's households a year from the 2010 statistics
-(does the inflow that fits the study's own figures give the statistics' count?).
+Held out, chosen before fitting: the payment officers' caseloads (Södermalm, Hässelby-Vällingby) and
+Farsta's households a year from the 2010 statistics (does the inflow that fits the study's own figures give
+the statistics' count?). Hässelby-Vällingby's debts are fitted: the share of mislaid documents was set by hand
+from them.
 """
 
 from __future__ import annotations
@@ -31,7 +33,10 @@ S004 = "004 (Governo 2011), staffing table (DATA.md § Staffing, caseloads, wait
 S004_2010 = "004, 2010 statistics (DATA.md: assistance paid ÷ mean per household-month ÷ months per household)"
 S002 = "002 (Ramböll 2012), time-use table, adults column"
 
-TIME_USE = Observation("time_use_gap", 0.0, 0.033, f"{S002}: total-variation distance")
+# Model discrepancy: Ramböll measured the adults unit, not economic assistance ("not measured", DATA.md), and its
+# three units lie 25–27 points apart from each other (total-variation distance between the columns), so the
+# column is an uncertain stand-in; a discrepancy of 0.033 (one sd) widens the pass line from 10 to 14 points.
+TIME_USE = Observation("time_use_gap", 0.0, 0.033, f"{S002}: total-variation distance", discrepancy_sd=0.033)
 
 
 def _common(households_per_year: float, months: float) -> list[Observation]:
@@ -66,9 +71,9 @@ OBSERVATIONS: dict[str, list[Observation]] = {
         Observation("new_per_week_per_investigator", 5.0, 1.0, f"{S004}: 5 new a week per first-visit investigator"),
         *_common(1790.0, 7.3),
         Observation("caseload_per_payment_officer", 107.4, 5.4, f"{S004}: mean 107.4", held_out=True),
-        # 004 HV: "elskulder, hyresskulder och till och med vräkningar, flera gånger i månaden": 2–6 a month
-        Observation("debts_per_year", 48.0, 16.0, "004, Hässelby-Vällingby: debts several times a month",
-                    held_out=True),
+        # 004 HV: "elskulder, hyresskulder och till och med vräkningar, flera gånger i månaden": 2–6 a month.
+        # Fitted, not held out: variant.payment.mislaid_share was set by hand from it (a sixth parameter)
+        Observation("debts_per_year", 48.0, 16.0, "004, Hässelby-Vällingby: debts several times a month"),
         TIME_USE,
     ],
 }

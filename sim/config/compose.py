@@ -18,6 +18,7 @@ from hydra.initialize import get_gh_backup, restore_gh_from_backup
 from omegaconf import DictConfig, OmegaConf
 
 from sim.config.errors import ConfigError
+from sim.config.plausible import get_key
 from sim.config.schema import Config, Org
 from sim.config.validate import validate
 from sim.config.vocabulary import DISTRICTS
@@ -101,7 +102,8 @@ def with_plausible_set(cfg: Config) -> Config:
         rows = [{k: float(v) for k, v in row.items() if k not in ("point", "max_fitted")} for row in csv.DictReader(f)]
     if not rows:
         raise ConfigError("parameters", "plausible", f"{PLAUSIBLE_DIR / org}.csv holds no member: the fit found none")
-    return replace(cfg, plausible_set=rows)
+    district = Config(org=load_district(org))  # the file's own values: a variant that changes one keeps its change
+    return replace(cfg, plausible_set={"members": rows, "base": {key: get_key(district, key) for key in rows[0]}})
 
 
 def scaled(org: Org, scale: float, name: str) -> Org:

@@ -25,13 +25,26 @@ def member_index(seed: int, members: int) -> int:
 
 
 def with_member(cfg: Config) -> Config:
-    """``cfg`` with its replication's member of the plausible set applied (unchanged for ``parameters=default``)."""
+    """``cfg`` with its replication's member of the plausible set applied (unchanged for ``parameters=default``).
+
+    A value an override or variant has changed from the district file's (``plausible_set["base"]``) is kept:
+    a variant that shortens the booking notice still shortens it.
+    """
     if cfg.parameters == "default" or not cfg.plausible_set:
         return cfg
-    member = cfg.plausible_set[member_index(cfg.seed, len(cfg.plausible_set))]
+    members, base = cfg.plausible_set["members"], cfg.plausible_set["base"]
+    member = members[member_index(cfg.seed, len(members))]
     for key, value in member.items():
-        cfg = set_key(cfg, key, value)
+        if get_key(cfg, key) == base[key]:
+            cfg = set_key(cfg, key, value)
     return cfg
+
+
+def get_key(obj, key: str):
+    """The value at a dotted ``key`` of a config (dataclasses and dicts, e.g. org.durations.analysis.mean)."""
+    for part in key.split("."):
+        obj = obj[part] if isinstance(obj, dict) else getattr(obj, part)
+    return obj
 
 
 def set_key(obj, key: str, value):

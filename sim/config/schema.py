@@ -273,7 +273,7 @@ class PaymentVariant(Frozen):
     # Under ``paired`` only (roles unclear between caseworker and officer, 004 HV):
     self_pay_share: float = 0.5  # 004 HV: "about half" of the caseworkers sometimes pay themselves
     # assumption: share of applications whose documents are left lying ("papper ... blir liggande", 004 HV),
-    # chosen so that debts follow "several times a month" in HV (see docs/validation.md)
+    # set by hand so that debts follow "several times a month" in HV (a fitted target, docs/validation.md)
     mislaid_share: float = 0.03
     mislaid_days: float = 14.0  # assumption: calendar days the documents lie before someone acts
     self_pay_after_days: float = 3.0  # assumption: a self-paying caseworker steps in after this wait

@@ -21,7 +21,8 @@ from sim.outputs.plots import save  # noqa: E402
 
 
 def calibration(rows: pd.DataFrame, path: Path) -> None:
-    """One panel per figure: the study's figure ± 1 and ± 3 sd per district and the model's mean ± 95 % CI."""
+    """One panel per figure: the study's figure ± 1 and ± 3 sd (discrepancy included) per district and the model's
+    mean ± 95 % CI."""
     targets = rows[rows["use"].isin(["fitted", "held out"])]
     metrics = list(dict.fromkeys(targets["key"]))
     cols = 4
@@ -31,7 +32,7 @@ def calibration(rows: pd.DataFrame, path: Path) -> None:
         sub = targets[targets["key"] == metric].reset_index(drop=True)
         top = 0.0
         for i, r in sub.iterrows():
-            value, sd = (float(x) for x in r["reported"].split(" ± "))
+            value, sd = float(r["value"]), float(r["sd"])
             for k, alpha in ((3, 0.15), (1, 0.35)):
                 ax.add_patch(plt.Rectangle((i - 0.3, value - k * sd), 0.6, 2 * k * sd, color="tab:green",
                                            alpha=alpha, lw=0, label=f"study ± {k} sd" if i == 0 else None))
