@@ -21,7 +21,7 @@ from sim.cli import command, split_overrides
 from sim.config.compose import ORG_DIR, load_config
 from sim.config.errors import ConfigError
 from sim.config.vocabulary import DISTRICTS
-from sim.experiments.fit import fit
+from sim.experiments.fit import BUSY_LIMIT, default_member, fit, headroom
 from sim.outputs.files import atomic_write, write_csv
 
 
@@ -49,29 +49,32 @@ def main(argv: list[str] | None = None) -> int:
     out = args.out / org
     result = fit(org, args.points, args.waves, args.replications, args.seed, tuple(overrides), out / "cache",
                  args.workers, progress=lambda line: print(line, file=sys.stderr))
-    write_result(result, out)
-    text = report(org, result, args, load_config([f"org={org}", *overrides]))
+    keys = [p.key for p in result.parameters]
+    members = result.plausible_set()
+    if len(members):  # how busy each member's staff are (the fit's own runs, cached)
+        members = members.join(headroom(org, members, keys, args.replications, tuple(overrides), out / "cache",
+                                        args.workers))
+    write_result(result, members, out)
+    text = report(org, result, members, args, load_config([f"org={org}", *overrides]))
     atomic_write(out / "fit.md", lambda tmp: tmp.write_text(text, encoding="utf-8"))
     if args.store:
-        members = result.plausible_set()
-        write_csv(ORG_DIR / "plausible" / f"{org}.csv", members[[p.key for p in result.parameters] + ["max_fitted"]])
+        write_csv(ORG_DIR / "plausible" / f"{org}.csv", members[keys + ["max_fitted", "busiest_pool"]])
     print(text)
     return 0
 
 
-def write_result(result: hm.Result, out: Path) -> None:
+def write_result(result: hm.Result, members, out: Path) -> None:
     """Every wave's design, simulations and implausibilities, and the non-implausible set."""
     for wave in result.waves:
         write_csv(out / f"wave_{wave.number}_design.csv", wave.design.reset_index())
         write_csv(out / f"wave_{wave.number}_sims.csv", wave.sims)
         write_csv(out / f"wave_{wave.number}_implausibility.csv", wave.implausibility.reset_index())
-    write_csv(out / "plausible.csv", result.plausible_set().reset_index())
+    write_csv(out / "plausible.csv", members.reset_index())
     write_csv(out / "tension.csv", result.tension())
 
 
-def report(org: str, result: hm.Result, args, base) -> str:
-    """The fit in words: the set's size and ranges, the most plausible member, and which targets bind."""
-    plausible = result.plausible_set()
+def report(org: str, result: hm.Result, plausible, args, base) -> str:
+    """The fit in words: the set's size and ranges, the default member, and which targets bind."""
     last = result.waves[-1]
     lines = [f"# History matching: {DISTRICTS[org]}", "",
              f"{len(result.waves)} wave(s) of {args.points} points x {args.replications} replications "
@@ -82,8 +85,13 @@ def report(org: str, result: hm.Result, args, base) -> str:
               for o in result.observations]
     lines += ["", f"**{len(plausible)} of {len(last.design)}** points of the last wave are non-implausible.", ""]
     if len(plausible):
-        best = result.best()
-        lines += ["| parameter | range searched | non-implausible range | most plausible |", "|---|---|---|---:|"]
+        best = default_member(plausible)
+        calm = int((plausible["busiest_pool"] <= BUSY_LIMIT).sum())
+        lines += [f"{calm} of them keep every staff pool at most {BUSY_LIMIT:.0%} busy. The district's default is the "
+                  "most plausible member " + ("with that headroom" if calm else "(none has that headroom: every "
+                                                                                  "member runs a pool saturated)")
+                  + f": max implausibility {best['max_fitted']:.2f}, busiest pool {best['busiest_pool']:.0%}.", "",
+                  "| parameter | range searched | non-implausible range | default |", "|---|---|---|---:|"]
         for p in result.parameters:
             lines.append(f"| {p.key} | {p.low:g}–{p.high:g} | {plausible[p.key].min():.3g}–"
                          f"{plausible[p.key].max():.3g} | {best[p.key]:.3g} |")

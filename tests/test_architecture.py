@@ -79,8 +79,8 @@ def test_a_citys_cache_key_covers_its_district_files(tmp_path, monkeypatch):
     before = compose.load_config(["org=stockholm"])
     path = orgs / "farsta.yaml"
     text = path.read_text(encoding="utf-8")
-    assert "\narrivals_per_week: 35" in text
-    path.write_text(text.replace("\narrivals_per_week: 35", "\narrivals_per_week: 36"), encoding="utf-8")
+    line = next(x for x in text.splitlines() if x.startswith("arrivals_per_week: "))
+    path.write_text(text.replace(f"\n{line}", "\narrivals_per_week: 36.5"), encoding="utf-8")
     after = compose.load_config(["org=stockholm"])
     assert runner.config_key(before) != runner.config_key(after)
     # ...and nothing else moved it: the same edit undone gives the same key again

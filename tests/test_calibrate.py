@@ -46,6 +46,9 @@ def test_example_inputs_regenerate_the_shipped_district(tmp_path, org):
     target, _, _ = generate(tmp_path, EXAMPLES / f"{org}_staffing.csv", org, time_use=RAMBOLL)
     generated, shipped = load_org(target), load_district(org)
     assert generated.time_use == RAMBOLL_TABLE["adults"]  # the column the shipped configs use
+    # a staffing sheet gives every setting but the durations the history matching fitted (python -m sim.fit)
+    assert set(shipped.durations) == {"analysis", "plan_rewrite"} and generated.durations == {}
+    generated = replace(generated, durations=shipped.durations)
     assert replace(generated, time_use={}) == shipped
     # and the model cannot tell them apart: the same run, number for number
     short = dict(horizon_weeks=12.0, warmup_weeks=4.0, seed=5)

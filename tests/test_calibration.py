@@ -134,7 +134,7 @@ def test_every_pool_has_headroom_and_the_queue_settles(replications, org):
 def test_the_time_use_discrepancy_rests_on_how_far_rambolls_own_units_lie_apart():
     """targets.TIME_USE says the three Ramböll columns are 25–27 points apart: the stand-in is that uncertain."""
     from sim.analysis.targets import TIME_USE
-    from sim.analysis.timeuse import distance
+    from sim.analysis.timeuse_gap import distance
     from sim.config.ramboll import RAMBOLL_TABLE
 
     adults = {k: v / sum(RAMBOLL_TABLE["adults"].values()) for k, v in RAMBOLL_TABLE["adults"].items()}

@@ -87,7 +87,7 @@ def test_new_household_attributes_are_common_random_numbers():
 @pytest.mark.parametrize("variant", [
     {"org__long_term__caseworkers": 4.0},
     {"org__payment__officers": 1.0, "org__deputy_managers": 0.5},
-    {"process__analysis": {"family": "lognormal", "mean": 8.0, "cv": 0.5}},
+    {"org__durations__analysis": {"family": "lognormal", "mean": 8.0, "cv": 0.5}},
 ], ids=["long_term_staff", "payment_and_deputies", "slower_analysis"])
 def test_simulated_households_are_the_same_across_variants(variant):
     """In full runs, arrival times and every household's attributes coincide between variants."""

@@ -17,13 +17,14 @@ from sim.analysis.stats import estimate
 from sim.config.compose import load_config
 from sim.experiments.fit import fit
 
-pytestmark = pytest.mark.slow
+
 
 SHORT = ("horizon_weeks=104", "warmup_weeks=52")
 TRUTH = {"org.arrivals_per_week": 20.0, "org.households.need_months.mean": 8.0}
 KEYS = ("households_in_stock", "households_per_year", "months_on_assistance")
 
 
+@pytest.mark.slow
 def test_the_fit_recovers_a_synthetic_districts_parameters(tmp_path):
     overrides = [f"{k}={v}" for k, v in TRUTH.items()]
     runs = [summary(replicate(load_config(["org=farsta", *SHORT, *overrides, f"seed={s}"]))) for s in (100, 101)]
@@ -49,3 +50,12 @@ def test_the_fit_recovers_a_synthetic_districts_parameters(tmp_path):
     first = result.waves[0]
     assert 0 < first.plausible.sum() < len(first.design), "wave 1 ruled out nothing, or everything"
     assert isinstance(result.tension(), pd.DataFrame)
+
+
+def test_the_default_is_the_most_plausible_member_with_headroom():
+    from sim.experiments.fit import default_member
+
+    members = pd.DataFrame({"max_fitted": [1.0, 1.5, 2.0], "busiest_pool": [0.99, 0.93, 0.90]})
+    assert default_member(members)["max_fitted"] == 1.5  # the first with every pool at most 95 % busy
+    saturated = members.assign(busiest_pool=0.99)
+    assert default_member(saturated)["max_fitted"] == 1.0  # none has headroom: the most plausible, said in fit.md

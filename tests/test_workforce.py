@@ -168,7 +168,7 @@ def test_by_default_a_task_running_at_16_is_resumed_the_next_morning():
 def test_finish_same_day_ends_the_task_at_16_and_counts_the_rest_as_overtime():
     analysis = {"family": "fixed", "mean": 3.5, "cv": 0.0}
     run = run_config(make_config("farsta", seed=2, horizon_weeks=20.0, warmup_weeks=0.0,
-                                 process__analysis=analysis, process__finish_same_day=["decision"]), ProbeRun)
+                                 org__durations__analysis=analysis, process__finish_same_day=["decision"]), ProbeRun)
     assert not crossing(run.requests, "decision")
     day = units.HOURS_PER_DAY
     decisions = [r for r in run.requests if r["task"] == "decision" and r["start"] is not None]

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from sim.analysis import timeuse
+from sim.analysis import timeuse_gap
 from sim.analysis.queueing import cobham_waits, erlang_c_wait
 from sim.analysis.stability import queue_trend
 from sim.config import ramboll
@@ -123,9 +123,9 @@ def summary(run: "Run") -> dict[str, float]:
         for activity, share in row.items():
             out[f"time_share.{role}.{activity}"] = share
         out[f"utilisation.{role}"] = 1.0 - row.get("idle", 0.0)
-    pooled = timeuse.caseworker_shares(out)
+    pooled = timeuse_gap.caseworker_shares(out)
     out.update({f"caseworker_time_share.{a}": v for a, v in pooled.items()})
-    out["time_use_gap"] = timeuse.distance(pooled, ramboll.table_for(run.cfg))
+    out["time_use_gap"] = timeuse_gap.distance(pooled, ramboll.table_for(run.cfg))
     return out
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from sim.analysis import history_matching as hm
+from sim.analysis.stability import GROWTH
 from sim.analysis.targets import OBSERVATIONS, PARAMETERS
 from sim.config.compose import load_config
 from sim.experiments.runner import run_many
@@ -55,3 +56,31 @@ def fit(org: str, points: int, waves: int, replications: int, seed: int = 0, ove
     simulate = simulator(org, overrides, cache, workers, [o.key for o in observations])
     return hm.history_match(parameters, observations, simulate, points=points, waves=waves,
                             replications=replications, seed=seed, progress=progress)
+
+
+BUSY_LIMIT = 0.95  # issue 12: no pool above 95 % busy unless a source says so
+
+
+def headroom(org: str, members: pd.DataFrame, parameters: list[str], replications: int,
+             overrides: tuple[str, ...] = (), cache: Path | None = None, workers: int | None = None) -> pd.DataFrame:
+    """Per member: the busiest staff pool's mean busy share and the first-visit queue's growth a month.
+
+    The same runs as the fit (same overrides and seeds, so a cached fit answers at once). A member whose busiest
+    pool is over 95 % busy fits the study's figures only on a knife edge: its wait has no steady state.
+    """
+    configs, points = [], []
+    for point, row in members[parameters].iterrows():
+        base = load_config([f"org={org}", *overrides, *point_overrides(row)])
+        configs += [replace(base, seed=seed) for seed in range(replications)]
+        points += [point] * replications
+    rows = run_many(configs, cache_dir=cache, workers=workers, label=f"headroom {org}: {len(members)} members")
+    frame = pd.DataFrame(rows).assign(point=points)
+    busy = frame[[c for c in frame.columns if c.startswith("utilisation.")]].max(axis=1)
+    out = pd.DataFrame({"busiest_pool": busy, "queue_growth": frame[GROWTH], "point": points})
+    return out.groupby("point").mean()
+
+
+def default_member(members: pd.DataFrame) -> pd.Series:
+    """The district's default: the most plausible member with headroom, else the most plausible one (said)."""
+    calm = members[members["busiest_pool"] <= BUSY_LIMIT]
+    return (calm if len(calm) else members).iloc[0]

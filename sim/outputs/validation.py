@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sim.analysis import timeuse
+from sim.analysis import timeuse_gap
 from sim.analysis.calibration import markdown, table
 from sim.analysis.stability import GROWTH, settles
 from sim.analysis.stats import estimate
@@ -64,8 +64,8 @@ def page(frame: pd.DataFrame, horizon_weeks: float, warmup_weeks: float, long: p
         "economic assistance (Ramböll's three units are 25–27 points apart from each other).",
         "",
     ]
-    tu = timeuse.table(frame.assign(district=frame["district"].map(DISTRICTS)), RAMBOLL_TABLE["adults"])
-    groups = list(timeuse.GROUPS)
+    tu = timeuse_gap.table(frame.assign(district=frame["district"].map(DISTRICTS)), RAMBOLL_TABLE["adults"])
+    groups = list(timeuse_gap.GROUPS)
     for district, sub in tu.groupby("district", sort=False):
         lines += [f"**{district}**", "", "| activity | Ramböll adults | " + " | ".join(groups) + " |",
                   "|---|---:|" + "---:|" * len(groups)]
@@ -80,7 +80,7 @@ def page(frame: pd.DataFrame, horizon_weeks: float, warmup_weeks: float, long: p
             lines.append("Where the model is more than 3 points from the column, and why:")
             lines.append("")
             for r in apart.to_dict("records"):
-                reason = timeuse.REASONS.get(r["activity"], "no explanation recorded")
+                reason = timeuse_gap.REASONS.get(r["activity"], "no explanation recorded")
                 lines.append(f"- *{r['activity'].replace('_', ' ')}* ({r['all caseworkers']:.1f} % against "
                              f"{r['ramboll']:.1f} %): {reason}")
             lines.append("")

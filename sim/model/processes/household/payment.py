@@ -27,15 +27,18 @@ def monthly_payment(run: Services, hh: Household) -> Generator:
     consequence = hh.rng.random()  # drawn every month so variants keep the same household streams
     mislaid = hh.rng.random()
     officer, cw = hh.payment_officer, hh.caseworker
+    surfaced = applied
     if run.policy.pairing == "paired" and mislaid < pay.mislaid_share:
-        # between caseworker and officer the documents lie until someone acts (004 HV)
+        # between caseworker and officer the documents lie until someone acts (004 HV); the payment's delay
+        # counts from the application, a self-paying caseworker's patience from when they surface
         yield run.env.timeout(units.calendar_days_to_hours(pay.mislaid_days))
+        surfaced = run.env.now
     if run.policy.pairing == "caseworker_owns":
         yield from run.tasks.work(cw, "payment_approval", hh)
         hours = run.tasks.duration["payment"]() * pay.officer_share_when_owned
         yield from run.tasks.work(officer, "payment", hh, hours=hours)
     elif cw.self_pays:
-        deadline = applied + pay.self_pay_after_days * units.HOURS_PER_DAY
+        deadline = surfaced + pay.self_pay_after_days * units.HOURS_PER_DAY
         started = yield from run.tasks.work(officer, "payment", hh, deadline=deadline)
         if started is None:  # the caseworker takes the shortcut and pays herself
             run.rec.tally("self_payments")

@@ -42,7 +42,8 @@ def distance(shares: dict[str, float], table: dict[str, float]) -> float:
     if not shares:
         return math.nan
     total = sum(table.values())
-    return 0.5 * sum(abs(shares.get(a, 0.0) - table.get(a, 0.0) / total) for a in set(shares) | set(table))
+    # sorted: a set's order changes with the process (hash seed), and so would the float sum's last digit
+    return 0.5 * sum(abs(shares.get(a, 0.0) - table.get(a, 0.0) / total) for a in sorted(set(shares) | set(table)))
 
 
 # Why a simulated share may differ from Ramböll's, activity by activity (shown on the validation page where
