@@ -32,6 +32,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--waves", type=int, default=2, help="waves (default 2)")
     parser.add_argument("--replications", type=int, default=2, help="seeds per point (default 2)")
     parser.add_argument("--seed", type=int, default=0, help="the design's seed (default 0)")
+    parser.add_argument("--refocus-cutoff", type=float, default=None,
+                        help="draw the next wave around points at most this implausible (default: 3, the cutoff)")
     parser.add_argument("--workers", type=int, default=None, help="processes (default: all cores)")
     parser.add_argument("--out", type=Path, default=Path("results/fit"))
     parser.add_argument("--store", action="store_true",
@@ -48,7 +50,8 @@ def main(argv: list[str] | None = None) -> int:
         raise ConfigError("org", org, f"one of the studied districts: {', '.join(DISTRICTS)}")
     out = args.out / org
     result = fit(org, args.points, args.waves, args.replications, args.seed, tuple(overrides), out / "cache",
-                 args.workers, progress=lambda line: print(line, file=sys.stderr))
+                 args.workers, progress=lambda line: print(line, file=sys.stderr),
+                 refocus_cutoff=args.refocus_cutoff)
     keys = [p.key for p in result.parameters]
     members = result.plausible_set()
     if len(members):  # how busy each member's staff are (the fit's own runs, cached)

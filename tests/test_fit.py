@@ -17,8 +17,6 @@ from sim.analysis.stats import estimate
 from sim.config.compose import load_config
 from sim.experiments.fit import fit
 
-
-
 SHORT = ("horizon_weeks=104", "warmup_weeks=52")
 TRUTH = {"org.arrivals_per_week": 20.0, "org.households.need_months.mean": 8.0}
 KEYS = ("households_in_stock", "households_per_year", "months_on_assistance")

@@ -20,7 +20,7 @@ STORED = REPO / "configs" / "org" / "plausible" / "farsta.csv"
 
 def _members() -> list[dict[str, float]]:
     with STORED.open(encoding="utf-8") as f:
-        return [{k: float(v) for k, v in row.items() if k != "max_fitted"} for row in csv.DictReader(f)]
+        return [{k: float(v) for k, v in row.items() if "." in k} for row in csv.DictReader(f)]
 
 
 def _value(cfg, key: str) -> float:
@@ -82,3 +82,19 @@ def test_an_experiment_on_plausible_parameters_says_so_and_pairs_the_members(tmp
     assert (a.nunique(axis=1) == 1).all(), a
     # ... and that member's inflow, not the file's (22.02 a week against the members' 17–24)
     assert (a.iloc[:, 0] != d.iloc[:, 0]).any(), (a, d)
+
+
+@pytest.mark.parametrize("org", ["farsta", "sodermalm", "hasselby_vallingby"])
+def test_each_district_file_holds_its_default_member(org):
+    """configs/org/<org>.yaml takes the most plausible member with headroom of its stored set (sim.fit)."""
+    import pandas as pd
+
+    from sim.experiments.fit import default_member
+
+    members = pd.read_csv(REPO / "configs" / "org" / "plausible" / f"{org}.csv")
+    best = default_member(members)
+    cfg = load_config([f"org={org}"])
+    for key in members.columns:
+        if key in ("max_fitted", "busiest_pool"):
+            continue
+        assert _value(cfg, key) == pytest.approx(best[key], abs=0.005), (org, key)  # written with two decimals

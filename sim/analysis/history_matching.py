@@ -226,12 +226,15 @@ def history_match(
     cutoff: float = 3.0,
     method: str = "sobol",
     progress: Callable[[str], None] | None = None,
+    refocus_cutoff: float | None = None,
 ) -> Result:
     """Run ``waves`` waves of history matching; stops early (keeping the result) when a wave leaves no point.
 
     ``simulate(design, replications)`` gets the design (index = point id, named "point") and returns one row per
     point x replication with columns "point", "replication" and the observation keys; the caller runs replication
     k of every point with seed k (common random numbers), so points differ by their parameters, not their luck.
+    ``refocus_cutoff`` (default: ``cutoff``) chooses the points the next wave's box is drawn around; a looser one
+    lets a coarse first wave that only came close lead the search on. Plausibility is always judged at ``cutoff``.
     """
     _check(parameters, observations)
     if min(points, waves, replications) < 1:
@@ -243,7 +246,10 @@ def history_match(
         if k == 1:
             d = design(parameters, points, wave_seed, method)
         else:
-            d = refocus(parameters, result.plausible_set(), points, wave_seed, method)
+            last = result.waves[-1]
+            near = last.implausibility["max_fitted"] <= (cutoff if refocus_cutoff is None else refocus_cutoff)
+            d = refocus(parameters, last.design[near.reindex(last.design.index, fill_value=False)], points,
+                        wave_seed, method)
         d.index = pd.RangeIndex(next_id, next_id + len(d), name="point")
         next_id += len(d)
         sims = simulate(d, replications)
@@ -254,6 +260,7 @@ def history_match(
         result.waves.append(Wave(k, d, sims, imp, ok))
         if progress is not None:
             progress(f"wave {k}: {int(ok.sum())} of {len(d)} points non-implausible")
-        if not ok.any():
+        guide = cutoff if refocus_cutoff is None else refocus_cutoff
+        if not (imp["max_fitted"] <= guide).any():
             break
     return result

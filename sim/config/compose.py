@@ -99,7 +99,8 @@ def with_plausible_set(cfg: Config) -> Config:
                           f"a studied district with a stored plausible set ({', '.join(have) or 'none yet'}); "
                           f"make one with python -m sim.fit org=<district> --store")
     with (PLAUSIBLE_DIR / f"{org}.csv").open(encoding="utf-8", newline="") as f:
-        rows = [{k: float(v) for k, v in row.items() if k not in ("point", "max_fitted")} for row in csv.DictReader(f)]
+        # the parameters are the dotted config keys; the rest (max_fitted, busiest_pool) describes the member
+        rows = [{k: float(v) for k, v in row.items() if "." in k} for row in csv.DictReader(f)]
     if not rows:
         raise ConfigError("parameters", "plausible", f"{PLAUSIBLE_DIR / org}.csv holds no member: the fit found none")
     district = Config(org=load_district(org))  # the file's own values: a variant that changes one keeps its change

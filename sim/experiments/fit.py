@@ -49,13 +49,14 @@ def simulator(org: str, overrides: tuple[str, ...], cache: Path | None, workers:
 
 def fit(org: str, points: int, waves: int, replications: int, seed: int = 0, overrides: tuple[str, ...] = (),
         cache: Path | None = None, workers: int | None = None, progress=print,
-        parameters: list[hm.Parameter] | None = None, observations: list[hm.Observation] | None = None) -> hm.Result:
+        parameters: list[hm.Parameter] | None = None, observations: list[hm.Observation] | None = None,
+        refocus_cutoff: float | None = None) -> hm.Result:
     """History-match one district (its targets and free parameters unless others are given)."""
     parameters = parameters or PARAMETERS[org]
     observations = observations or OBSERVATIONS[org]
     simulate = simulator(org, overrides, cache, workers, [o.key for o in observations])
     return hm.history_match(parameters, observations, simulate, points=points, waves=waves,
-                            replications=replications, seed=seed, progress=progress)
+                            replications=replications, seed=seed, progress=progress, refocus_cutoff=refocus_cutoff)
 
 
 BUSY_LIMIT = 0.95  # issue 12: no pool above 95 % busy unless a source says so
