@@ -19,7 +19,7 @@ def test_the_assumptions_page_is_current():
 
 def test_the_assumptions_page_lists_values_a_reader_would_look_for():
     text = assumptions.page()
-    for key in ("households.screened_out_share", "reception.booking_notice_weeks", "Costs.caseworker",
+    for key in ("households.screened_out_share", "on_call_per_day", "Costs.caseworker",
                 "Process.first_visit", "districts[0]"):
         assert f"`{key}`" in text
 

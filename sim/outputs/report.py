@@ -104,7 +104,8 @@ def _table(spec, summary: pd.DataFrame) -> str:
 
 
 PLAUSIBLE = ("Each replication also took its own member of the district's plausible parameters (the inflow, need "
-             "duration, booking notice and analysis time the studies cannot rule out; python -m sim.fit), the same "
+             "duration, booking notice, analysis and plan-rewrite times the studies cannot rule out; python -m "
+             "sim.fit), the same "
              "member for every variant: the intervals below cover that uncertainty as well as chance, so a difference "
              "whose interval excludes zero holds across the plausible parameters.")
 
