@@ -4,7 +4,8 @@ Runs a space-filling design over the district's free parameters (``sim/analysis/
 inflow, need duration, booking notice, analysis time; never staffing), each point with
 ``--replications`` seeds, for ``--waves`` waves, and keeps every parameter vector whose fitted
 targets all lie within 3 (implausibility) of the study's figure. Writes the non-implausible set to
-``configs/org/plausible/<org>.csv`` (``--store``; what ``parameters=plausible`` draws from) and,
+``configs/org/plausible/<org>.csv`` (``--store``; what ``parameters=plausible`` draws from, and its
+default member into ``configs/org/<org>.yaml``, comments kept) and,
 under ``--out``: every wave's design and simulations, the implausibilities, and ``fit.md``, which
 names the targets that rule points out. Also reachable as ``python -m sim.calibration fit ...``.
 """
@@ -20,6 +21,7 @@ from sim.analysis.targets import OBSERVATIONS
 from sim.cli import command, split_overrides
 from sim.config.compose import ORG_DIR, load_config
 from sim.config.errors import ConfigError
+from sim.config.plausible import write_default
 from sim.config.vocabulary import DISTRICTS
 from sim.experiments.fit import BUSY_LIMIT, default_member, fit, headroom
 from sim.outputs.files import atomic_write, write_csv
@@ -37,7 +39,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=None, help="processes (default: all cores)")
     parser.add_argument("--out", type=Path, default=Path("results/fit"))
     parser.add_argument("--store", action="store_true",
-                        help=f"write the non-implausible set to {ORG_DIR.name}/plausible/<org>.csv")
+                        help=f"write the non-implausible set to {ORG_DIR.name}/plausible/<org>.csv and its default "
+                             "member into the org file")
     parser.add_argument("overrides", nargs="*",
                         help="org=<district> and Hydra overrides, e.g. process.closure.mean=0.3")
     args = parser.parse_args(argv)
@@ -62,6 +65,8 @@ def main(argv: list[str] | None = None) -> int:
     atomic_write(out / "fit.md", lambda tmp: tmp.write_text(text, encoding="utf-8"))
     if args.store:
         write_csv(ORG_DIR / "plausible" / f"{org}.csv", members[keys + ["max_fitted", "busiest_pool"]])
+        if len(members):  # the district's default: its most plausible member with headroom
+            write_default(ORG_DIR / f"{org}.yaml", default_member(members)[keys].to_dict())
     print(text)
     return 0
 

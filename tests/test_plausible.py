@@ -98,3 +98,48 @@ def test_each_district_file_holds_its_default_member(org):
         if key in ("max_fitted", "busiest_pool"):
             continue
         assert _value(cfg, key) == pytest.approx(best[key], abs=0.005), (org, key)  # written with two decimals
+
+
+@pytest.mark.parametrize("org", ["farsta", "sodermalm", "hasselby_vallingby"])
+def test_storing_a_default_member_rewrites_only_its_values(org, tmp_path):
+    """``sim.fit --store`` writes the default member into the org file: the values change, every comment stays."""
+    import shutil
+
+    import pandas as pd
+    import yaml
+
+    from sim.config.plausible import write_default
+
+    keys = [k for k in pd.read_csv(REPO / "configs" / "org" / "plausible" / f"{org}.csv").columns
+            if k not in ("max_fitted", "busiest_pool")]
+    original = REPO / "configs" / "org" / f"{org}.yaml"
+    copy = tmp_path / f"{org}.yaml"
+    shutil.copy(original, copy)
+    member = {key: 1.0 + i / 7 for i, key in enumerate(keys)}  # values no district file holds
+    write_default(copy, member)
+    before, after = yaml.safe_load(original.read_text(encoding="utf-8")), yaml.safe_load(copy.read_text("utf-8"))
+    for key, value in member.items():
+        node = after
+        for part in key.split(".")[1:]:
+            node = node[part]
+        assert node == pytest.approx(value, abs=0.005), key
+        _set_plain(before, key.split(".")[1:], node)
+    assert before == after  # nothing else moved
+    comments = [line.partition("#")[2] for line in original.read_text(encoding="utf-8").splitlines()]
+    assert comments == [line.partition("#")[2] for line in copy.read_text(encoding="utf-8").splitlines()]
+
+
+def _set_plain(tree: dict, parts: list[str], value) -> None:
+    for part in parts[:-1]:
+        tree = tree[part]
+    tree[parts[-1]] = value
+
+
+def test_storing_a_key_the_file_lacks_names_it(tmp_path):
+    from sim.config.errors import ConfigError
+    from sim.config.plausible import write_default
+
+    copy = tmp_path / "farsta.yaml"
+    copy.write_text((REPO / "configs" / "org" / "farsta.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(ConfigError, match="org.durations.no_such_task.mean"):
+        write_default(copy, {"org.durations.no_such_task.mean": 1.0})

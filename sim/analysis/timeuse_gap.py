@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 
 from sim.config.ramboll import ACTIVITIES, NOT_IN_A_NORMAL_WEEK, RAMBOLL_CATEGORY
-from sim.config.vocabulary import CASEWORKER_ROLES
+from sim.config.vocabulary import CASEWORKER_ROLES, ROLE_GROUPS
 
 
 def caseworker_shares(summary: dict, roles: tuple[str, ...] = CASEWORKER_ROLES) -> dict[str, float]:
@@ -65,9 +65,8 @@ REASONS = {
                     "self-payments; the adults unit hardly pays anything.",
 }
 
-GROUPS = {"all caseworkers": CASEWORKER_ROLES,
-          "reception": ("reception", "reception_pre_assessment", "reception_first_visit"),
-          "long-term": ("long_term",)}
+GROUPS = {"all caseworkers": CASEWORKER_ROLES, "reception": ROLE_GROUPS["reception"],
+          "long-term": ROLE_GROUPS["long_term"]}
 
 
 def table(frame, reference: dict[str, float]):

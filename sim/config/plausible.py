@@ -58,3 +58,64 @@ def set_key(obj, key: str, value):
     current = getattr(obj, head)
     new = set_key(current, rest, value) if rest else type(current)(value)
     return replace(obj, **{head: new})
+
+
+def write_default(path, member: dict[str, float], digits: int = 2) -> None:
+    """Write a plausible set's default ``member`` into an org file, keeping its comments (``sim.fit --store``).
+
+    Keys are dotted config keys (``org.durations.analysis.mean``); the ``org.`` prefix names the file
+    itself. Each value is rounded to ``digits`` decimals, as the files carry them.
+    """
+    from pathlib import Path
+
+    from sim.outputs.files import atomic_write
+
+    path = Path(path)
+    text = path.read_text(encoding="utf-8")
+    for key, value in member.items():
+        parts = key.split(".")
+        if parts[0] != "org":
+            raise ConfigError(key, value, "a key under org. (the plausible set lives in the org file)")
+        text = set_yaml_value(text, parts[1:], f"{value:.{digits}f}", path.name)
+    atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def set_yaml_value(text: str, keys: list[str], value: str, name: str = "the file") -> str:
+    """``text`` (YAML) with the scalar at ``keys`` replaced by ``value``; comments and layout kept.
+
+    Handles block mappings and a last level written as a flow mapping (``need_months: {..., mean: 9.4}``).
+    """
+    import re
+
+    lines = text.split("\n")
+    start, end, indent = 0, len(lines), -1
+    for depth, key in enumerate(keys):
+        found, child = None, None
+        for i in range(start, end):
+            stripped = lines[i].lstrip()
+            if not stripped or stripped.startswith("#"):
+                continue
+            level = len(lines[i]) - len(stripped)
+            if level <= indent:
+                break
+            child = level if child is None else child
+            if level == child and stripped.startswith(f"{key}:"):
+                found, level_found = i, level
+                break
+        if found is None:
+            raise ConfigError(".".join(["org", *keys]), value, f"a key present in {name}")
+        line = lines[found]
+        rest = keys[depth + 1:]
+        head, _, tail = line.partition(":")
+        if not rest:  # a block scalar: key: value  # comment
+            match = re.match(r"(\s*)(\S[^#]*?)(\s*(#.*)?)$", tail)
+            lines[found] = f"{head}: {value}{match.group(3) if match else ''}"
+            return "\n".join(lines)
+        if tail.strip().startswith("{") and len(rest) == 1:  # a flow mapping on this line
+            new, n = re.subn(rf"(\b{re.escape(rest[0])}:\s*)[^,}}]+", rf"\g<1>{value}", tail, count=1)
+            if not n:
+                raise ConfigError(".".join(["org", *keys]), value, f"a key present in {name}")
+            lines[found] = head + ":" + new
+            return "\n".join(lines)
+        start, indent = found + 1, level_found
+    raise ConfigError(".".join(["org", *keys]), value, f"a key present in {name}")
