@@ -19,30 +19,41 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
+from sim.cli import removed_if_empty_on_failure
 from sim.config.errors import UserError, fail
 from sim.experiments import sweep_callbacks
 from sim.experiments.compare import run_experiment, run_shard
-from sim.experiments.spec import register_experiments, sweep_dir, with_parameters
+from sim.experiments.spec import for_district, register_experiments, sweep_dir, with_parameters
 from sim.outputs import report
 
 
 @hydra.main(version_base="1.3", config_path="../configs", config_name="experiment_app")
 def main(cfg: DictConfig) -> dict | None:
-    app = OmegaConf.to_object(cfg)
-    app.experiment = with_parameters(app.experiment, app.parameters)
     hc = HydraConfig.get()
-    try:
-        if hc.mode == RunMode.MULTIRUN:  # one job of a sweep: its shard, into the sweep's folder
+    if hc.mode == RunMode.MULTIRUN:  # one job of a sweep: its shard, into the sweep's folder
+        app = OmegaConf.to_object(cfg)
+        app.experiment = with_parameters(app.experiment, app.parameters)
+        try:
             return run_shard(app.experiment, sweep_dir(hc.sweep.dir), app.replications, app.shard, app.shards,
                              app.workers)
-        out_dir = Path(hc.runtime.output_dir)
+        except UserError as err:
+            fail(err)
+    out_dir = Path(hc.runtime.output_dir)
+    with removed_if_empty_on_failure(out_dir, hc.job.name):  # a failed run leaves no empty folder
+        run(cfg, out_dir)
+    return None
+
+
+def run(cfg: DictConfig, out_dir: Path) -> None:
+    app = OmegaConf.to_object(cfg)
+    try:
+        app.experiment = with_parameters(app.experiment, app.parameters)
         _, summary, _ = run_experiment(app.experiment, out_dir, app.replications, app.workers)
     except UserError as err:
         fail(err)
     n = app.experiment.replications if app.replications is None else app.replications
-    print(report.text_summary(app.experiment, n, summary))
+    print(report.text_summary(for_district(app.experiment), n, summary))
     print(f"\nReport: {out_dir / 'report.html'}")
-    return None
 
 
 def cli() -> None:

@@ -134,7 +134,7 @@ def test_headline_sentence_states_the_summary_difference(experiment, page):
     sentences = [s for s in page.items if s.startswith(f"{kpi.label}: ")]
     assert len(sentences) == 1, sentences
     sentence = sentences[0]
-    number = re.match(rf"{re.escape(kpi.label)}: ([-\d.,]+) {kpi.unit} shorter than {BASELINE} ", sentence)
+    number = re.match(rf"{re.escape(kpi.label)}: ([-\d.,]+) {kpi.unit} shorter than “{BASELINE}” ", sentence)
     assert number, sentence
     assert number.group(1) == fmt(kpi, abs(diff))
     lo, hi = sorted((abs(low), abs(high)))

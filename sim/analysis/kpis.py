@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 
@@ -46,39 +47,90 @@ def shown(summary) -> list[Kpi]:
     return out
 
 
-def fmt(kpi: Kpi, value: float) -> str:
-    return f"{value * kpi.scale:,.{kpi.decimals}f}"
+def metric_bounds(metric: str) -> tuple[float, float]:
+    """The range a metric can take, for intervals that respect it: shares in [0, 1], all else but growth ≥ 0."""
+    if metric.endswith("_growth_per_month"):  # a trend: either sign
+        return -math.inf, math.inf
+    if "share" in metric or metric.startswith("utilisation.") or metric == "time_use_gap":
+        return 0.0, 1.0
+    return 0.0, math.inf
+
+
+def fmt(kpi: Kpi, value: float, decimals: int | None = None) -> str:
+    """``value`` in the KPI's unit, thousands separated; never "-0.0"."""
+    d = kpi.decimals if decimals is None else decimals
+    text = f"{value * kpi.scale + 0.0:,.{d}f}"
+    return text[1:] if text.startswith("-") and float(text[1:].replace(",", "")) == 0 else text
+
+
+def unit_words(kpi: Kpi) -> str:
+    """The unit as a difference reads: shares differ in percentage points."""
+    return "percentage points" if kpi.unit == "%" else kpi.unit
+
+
+def _direction(kpi: Kpi, value: float) -> str:
+    if kpi.unit == "weeks" or kpi.unit == "days":
+        return "longer" if value > 0 else "shorter"
+    return "higher" if value > 0 else "lower"
+
+
+def _amount(kpi: Kpi, value: float) -> str:
+    """'0.57 weeks shorter', 'no change' where it rounds to nothing."""
+    if fmt(kpi, abs(value)) == fmt(kpi, 0.0):
+        return "no change"
+    return f"{fmt(kpi, abs(value))} {unit_words(kpi)} {_direction(kpi, value)}"
+
+
+def threshold(kpi: Kpi) -> float:
+    """Below half the last shown decimal a difference is 'practically the same' (in the metric's own scale)."""
+    return 0.5 * 10 ** -kpi.decimals / kpi.scale
+
+
+def verdict(kpi: Kpi, diff: float, low: float, high: float) -> str:
+    """``better``, ``worse``, ``same`` (practically), ``unclear`` (CI spans zero) or ``unmeasured``."""
+    if diff != diff:
+        return "unmeasured"
+    if low != low:
+        low = high = diff
+    if -threshold(kpi) < low and high < threshold(kpi):
+        return "same"
+    if low <= 0 <= high or not kpi.better:
+        return "unclear" if low <= 0 <= high else "changed"
+    return "better" if (diff < 0) == (kpi.better == "lower") else "worse"
 
 
 def sentence(kpi: Kpi, variant: str, baseline: str, diff: float, low: float, high: float,
-             judge: bool = True) -> str:
-    """Plain words: 'first-visit wait 0.40 weeks shorter than as_is (95 % CI 0.20 to 0.60)'.
+             judge: bool = True, aside: str = "") -> str:
+    """Plain words: 'first-visit wait: 0.40 weeks shorter than “as is” (95 % CI 0.20 to 0.60 weeks shorter) — better'.
 
     ``judge=False`` (a queue that does not settle on either side) says the difference without calling
-    it better or worse; a difference that could not be measured is said, not left out.
+    it better or worse; a difference that could not be measured is said, not left out; an interval of
+    no width (the figure does not depend on chance, e.g. staff cost) is said in words. ``aside`` is a
+    side effect that belongs with this figure (a cap's overflow), added before the verdict.
     """
-    unit = "percentage points" if kpi.unit == "%" else kpi.unit
+    base = f"“{baseline}”"
+    aside = f"; {aside}" if aside else ""
     if diff != diff:
-        return (f"{kpi.label}: could not be measured for {variant} or {baseline} "
+        return (f"{kpi.label}: could not be measured for “{variant}” or {base} "
                 "(no such event after the warm-up in some replication)")
     if low != low or high != high:
-        return f"{kpi.label}: {fmt(kpi, diff)} {unit} difference to {baseline} (no interval)"
-    if abs(diff * kpi.scale) < 0.5 * 10 ** -kpi.decimals:
-        return (f"{kpi.label}: practically the same as {baseline} "
-                f"(difference below {fmt(kpi, 0.5 * 10 ** -kpi.decimals / kpi.scale)} {unit})")
-    if low <= 0 <= high:
-        return (f"{kpi.label}: no clear difference from {baseline} "
-                f"(95 % CI {fmt(kpi, low)} to {fmt(kpi, high)} {unit})")
-    word = "higher" if diff > 0 else "lower"
-    if kpi.unit == "weeks":
-        word = "longer" if diff > 0 else "shorter"
-    verdict = ""
+        return f"{kpi.label}: {_amount(kpi, diff)} than {base} (a single replication: no interval){aside}"
+    exact = low == high
+    call = verdict(kpi, diff, low, high)
+    if call == "same":
+        within = fmt(kpi, threshold(kpi), kpi.decimals + 1)
+        how = "in every replication" if exact else f"95 % CI within ±{within} {unit_words(kpi)}"
+        return f"{kpi.label}: practically the same as {base} ({how}){aside}"
+    if call == "unclear":
+        return (f"{kpi.label}: no clear difference from {base} — between {_amount(kpi, low)} and "
+                f"{_amount(kpi, high)} (95 % CI){aside}")
+    tail = ""
     if kpi.better and not judge:
-        verdict = " — not judged: the first-visit queue does not settle"
-    elif kpi.better:
-        good = (diff < 0) == (kpi.better == "lower")
-        verdict = " — better" if good else " — worse"
-    mag = lambda v: fmt(kpi, abs(v))  # noqa: E731
+        tail = " — not judged: the first-visit queue does not settle"
+    elif call in ("better", "worse"):
+        tail = f" — {call}"
+    if exact:
+        return f"{kpi.label}: {_amount(kpi, diff)} than {base} (the same in every replication){aside}{tail}"
     lo, hi = sorted((abs(low), abs(high)))
-    return (f"{kpi.label}: {mag(diff)} {unit} {word} than {baseline} "
-            f"(95 % CI {fmt(kpi, lo)} to {fmt(kpi, hi)}){verdict}")
+    return (f"{kpi.label}: {_amount(kpi, diff)} than {base} "
+            f"(95 % CI {fmt(kpi, lo)} to {fmt(kpi, hi)}){aside}{tail}")

@@ -16,14 +16,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.analysis.kpis import metric_bounds
 from sim.analysis.stability import GROWTH, settles
-from sim.analysis.stats import estimate
+from sim.analysis.stats import bounded_estimate, estimate
 from sim.config.compose import load_config
 from sim.config.schema import ConfigError
 from sim.config.vocabulary import REDUCTIONS
 from sim.experiments import runner
 from sim.experiments import shards as sharding
-from sim.experiments.spec import ExperimentSpec, IncompleteSweep, check
+from sim.experiments.spec import ExperimentSpec, IncompleteSweep, check, for_district
 from sim.outputs import experiment_plots, report
 from sim.outputs.files import atomic_write, write_csv
 
@@ -65,14 +66,18 @@ def tidy(order: list[str], runs: list[tuple[str, int]], results: list[dict]) -> 
 
 
 def aggregate(results: pd.DataFrame, baseline: str) -> pd.DataFrame:
-    """Mean and 95 % CI per variant and metric, and the paired difference to the baseline."""
+    """Mean and 95 % CI per variant and metric, and the paired difference to the baseline.
+
+    A level's interval stays inside the range its metric can take (shares, counts:
+    :func:`sim.analysis.stats.bounded_estimate`); a paired difference's is the usual t interval.
+    """
     wide = results.pivot_table(index=["metric", "replication"], columns="variant", values="value",
                                observed=True, dropna=False)
     rows = []
     for metric in wide.index.get_level_values(0).unique():
         block = wide.loc[metric]
         for variant in block.columns:
-            est = estimate(block[variant].tolist())
+            est = bounded_estimate(block[variant].tolist(), *metric_bounds(metric))
             row = {"variant": variant, "metric": metric, "mean": est.mean, "ci_low": est.low, "ci_high": est.high,
                    "diff": np.nan, "diff_ci_low": np.nan, "diff_ci_high": np.nan}
             if variant != baseline:
@@ -137,6 +142,7 @@ def finish(out_dir: Path, job_name: str = "experiment", command: str = "") -> pd
 def write_outputs(spec: ExperimentSpec, out_dir: Path, n: int, order: list[str], planned: list,
                   results: list[dict]) -> tuple[pd.DataFrame, pd.DataFrame, list[dict]]:
     """results.csv/.parquet, summary.csv, plots and report.html, each written atomically."""
+    spec = for_district(spec)
     runs = [(v, k) for v, k, _ in planned]
     frame = tidy(order, runs, results)
     summary = aggregate(frame, spec.baseline)

@@ -30,6 +30,9 @@ class ExperimentSpec:
     baseline: str = ""
     variants: dict[str, list[str]] = field(default_factory=dict)
     overrides: list[str] = field(default_factory=list)  # applied to every variant
+    # The district's name in the title, question and report; "" takes the org file's name. ``{district}`` in
+    # the title or question is replaced by it, so one experiment file serves every district.
+    district: str = ""
 
 
 @dataclass
@@ -49,6 +52,36 @@ def with_parameters(spec: ExperimentSpec, parameters: str) -> ExperimentSpec:
     if parameters == "default":
         return spec
     return replace(spec, overrides=[*spec.overrides, f"parameters={parameters}"])
+
+
+def for_district(spec: ExperimentSpec) -> ExperimentSpec:
+    """The experiment as its report speaks of it: titles and question about the district actually simulated.
+
+    ``{district}`` is replaced by the district's name. In a file without it, a studied district's
+    name in an experiment run for another district (``experiment.org=mytown`` on a file written for
+    Hässelby-Vällingby) is replaced too, and the question says which district the file was written for.
+    """
+    from sim.config.compose import load_config
+    from sim.config.vocabulary import DISTRICTS
+
+    name = spec.district
+    if not name:
+        try:
+            name = load_config([f"org={spec.org}"]).org.name
+        except Exception:  # an org that does not load fails with its own clear error when the runs are built
+            name = ""
+        if not name or name == "district":
+            name = spec.org.replace("_", " ")
+    title, question = spec.title or spec.name, spec.question
+    templated = "{district}" in title + question  # written for any district: its other names are meant
+    title, question = title.replace("{district}", name), question.replace("{district}", name)
+    others = [] if templated else [other for other in DISTRICTS.values()
+                                   if other != name and (other in title or other in question)]
+    for other in others:
+        title, question = title.replace(other, name), question.replace(other, name)
+    if others:
+        question += f" (The experiment file was written for {', '.join(others)}; this run simulates {name}.)"
+    return replace(spec, district=name, title=title, question=question)
 
 
 def register_experiments(directory: Path = EXPERIMENT_DIR) -> None:

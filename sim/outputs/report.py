@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.analysis.kpis import fmt, sentence, shown
+from sim.analysis.kpis import BY_KEY, fmt, sentence, shown, verdict
 from sim.analysis.stability import GROWTH
+from sim.config.vocabulary import DISTRICTS
 from sim.model import units
 
 GLOSSARY = (
@@ -46,6 +47,28 @@ def warnings(spec, summary: pd.DataFrame) -> list[str]:
     return out
 
 
+def _row(summary: pd.DataFrame, variant: str, metric: str):
+    row = summary[(summary["variant"] == variant) & (summary["metric"] == metric)]
+    return row.iloc[0] if len(row) else None
+
+
+def _label(variant: str) -> str:
+    return variant.replace("_", " ")
+
+
+def overflow_aside(spec, summary: pd.DataFrame, variant: str) -> str:
+    """The side effect of a caseload cap, said beside the figures it flatters: households waiting for a caseworker."""
+    mine, base = _row(summary, variant, "referral_overflow"), _row(summary, spec.baseline, "referral_overflow")
+    if mine is None or not mine["mean"] >= 1 or (base is not None and mine["mean"] <= base["mean"] + 0.5):
+        return ""
+    before = f" against {base['mean']:,.0f} under “{_label(spec.baseline)}”" if base is not None else ""
+    return (f"meanwhile {mine['mean']:,.0f} households on average wait for a free caseworker (over the cap)"
+            f"{before}")
+
+
+FLATTERED = ("caseload_per_caseworker", "followups_on_time_share")  # figures a cap improves by turning households away
+
+
 def headline_rows(spec, summary: pd.DataFrame) -> list[tuple[str, str]]:
     """(variant, sentence) for every non-baseline variant and headline figure; none left out."""
     out = []
@@ -54,25 +77,75 @@ def headline_rows(spec, summary: pd.DataFrame) -> list[tuple[str, str]]:
         if variant == spec.baseline:
             continue
         judge = base_settles and variant_settles(summary, variant) != "no"
+        aside = overflow_aside(spec, summary, variant)
         for kpi in shown(summary):
-            row = summary[(summary["variant"] == variant) & (summary["metric"] == kpi.key)]
-            if row.empty:
+            r = _row(summary, variant, kpi.key)
+            if r is None:
                 continue
-            r = row.iloc[0]
-            out.append((variant, sentence(kpi, variant.replace("_", " "), spec.baseline.replace("_", " "),
-                                          r["diff"], r["diff_ci_low"], r["diff_ci_high"], judge)))
+            out.append((variant, sentence(kpi, _label(variant), _label(spec.baseline), r["diff"], r["diff_ci_low"],
+                                          r["diff_ci_high"], judge, aside if kpi.key in FLATTERED else "")))
+    return out
+
+
+def gist(spec, summary: pd.DataFrame, variant: str) -> str:
+    """One sentence per variant: which figures are better, worse, unclear — and what it costs."""
+    groups: dict[str, list[str]] = {"better": [], "worse": [], "unclear": [], "same": [], "unmeasured": []}
+    judge = variant_settles(summary, spec.baseline) != "no" and variant_settles(summary, variant) != "no"
+    for kpi in shown(summary):
+        r = _row(summary, variant, kpi.key)
+        if r is None or kpi.key == "cost_sek_per_year":
+            continue
+        call = verdict(kpi, r["diff"], r["diff_ci_low"], r["diff_ci_high"])
+        if call in ("better", "worse") and not judge:
+            call = "unclear"
+        groups.setdefault(call, []).append(kpi.label)
+    parts = []
+    for call, words in (("better", "better"), ("worse", "worse"), ("unclear", "no clear difference"),
+                        ("same", "practically the same"), ("unmeasured", "not measured")):
+        if groups.get(call):
+            parts.append(f"{words}: {', '.join(groups[call])}")
+    cost = _row(summary, variant, "cost_sek_per_year")
+    money = ""
+    if cost is not None and cost["diff"] == cost["diff"]:
+        kpi = BY_KEY["cost_sek_per_year"]
+        money = (" Staff cost: the same." if abs(cost["diff"]) * kpi.scale < 0.005 else
+                 f" Staff cost: {fmt(kpi, abs(cost['diff']))} MSEK a year {'more' if cost['diff'] > 0 else 'less'}.")
+    head = f"Against “{_label(spec.baseline)}”: " if judge else (
+        "Not judged (a first-visit queue that does not settle): ")
+    return head + ("; ".join(parts) or "no headline figure") + "." + money
+
+
+FEW = 5  # fewer replications than this: intervals rest on too few values to say much
+
+
+def notices(spec, replications: int, summary: pd.DataFrame) -> list[str]:
+    """Plain-words cautions about how sure the numbers are: few replications, intervals without width."""
+    out = []
+    if replications < FEW:
+        out.append(f"Only {replications} replications per variant: the intervals rest on very few values and are "
+                   f"wide; differences called clear may not hold. Run at least 10 (replications=10) before "
+                   "drawing conclusions.")
+    exact = [kpi.label for kpi in shown(summary)
+             if any(r is not None and r["ci_low"] == r["ci_high"] == r["mean"]
+                    for r in (_row(summary, v, kpi.key) for v in summary["variant"].cat.categories))]
+    if exact:
+        out.append(f"Same in every replication (no interval): {', '.join(exact)} — these figures do not depend on "
+                   "chance in the model (e.g. staff cost follows the staffing), so no interval is shown for them.")
     return out
 
 
 def text_summary(spec, replications: int, summary: pd.DataFrame) -> str:
-    lines = [spec.title, "=" * min(len(spec.title), 100),
-             f"{spec.org}, {replications} paired replications per variant, baseline: {spec.baseline}", ""]
+    title = spec.title or spec.name
+    district = getattr(spec, "district", "") or spec.org
+    lines = [title, "=" * min(len(title), 100),
+             f"{district}, {replications} paired replications per variant, baseline: {_label(spec.baseline)}", ""]
     lines += [f"WARNING {w}" for w in warnings(spec, summary)]
+    lines += [f"NOTE {n}" for n in notices(spec, replications, summary)]
     lines += [""] if lines[-1] != "" else []
     current = None
     for variant, text in headline_rows(spec, summary):
         if variant != current:
-            lines.append(f"{variant}:")
+            lines.append(f"{_label(variant)}: {gist(spec, summary, variant)}")
             current = variant
         lines.append(f"  - {text}")
     return "\n".join(lines)
@@ -84,23 +157,26 @@ def _img(path: Path) -> str:
 
 
 def _table(spec, summary: pd.DataFrame) -> str:
-    head = "".join(f"<th>{_html.escape(v.replace('_', ' '))}</th>" for v in summary["variant"].cat.categories)
+    head = "".join(f"<th>{_html.escape(_label(v))}</th>" for v in summary["variant"].cat.categories)
     rows = []
     for kpi in shown(summary):
         cells = []
         for variant in summary["variant"].cat.categories:
-            r = summary[(summary["variant"] == variant) & (summary["metric"] == kpi.key)]
-            if r.empty:
+            r = _row(summary, variant, kpi.key)
+            if r is None:
                 cells.append("<td>—</td>")
                 continue
-            r = r.iloc[0]
-            ci = ("" if r["ci_low"] != r["ci_low"]
-                  else f"<br><small>{fmt(kpi, r['ci_low'])}–{fmt(kpi, r['ci_high'])}</small>")
+            if r["ci_low"] != r["ci_low"]:
+                ci = ""
+            elif r["ci_low"] == r["ci_high"]:
+                ci = "<br><small>every replication</small>"
+            else:
+                ci = f"<br><small>{fmt(kpi, r['ci_low'])}–{fmt(kpi, r['ci_high'])}</small>"
             value = fmt(kpi, r["mean"]) if r["mean"] == r["mean"] else "not measured"  # NaN said in words
             cells.append(f"<td>{value}{ci}</td>")
         label = f"{_html.escape(kpi.label)} <small>({_html.escape(kpi.unit)})</small>"
         rows.append(f"<tr><th>{label}</th>{''.join(cells)}</tr>")
-    return f"<table><tr><th>figure</th>{head}</tr>{''.join(rows)}</table>"
+    return f'<div class="scroll"><table><tr><th>figure</th>{head}</tr>{"".join(rows)}</table></div>'
 
 
 PLAUSIBLE = ("Each replication also took its own member of the district's plausible parameters (the inflow, need "
@@ -110,18 +186,54 @@ PLAUSIBLE = ("Each replication also took its own member of the district's plausi
              "whose interval excludes zero holds across the plausible parameters.")
 
 
+def calibrated(org: str) -> str:
+    """Where the district's figures come from: the studies (a validation page) or the user's own file."""
+    if org in DISTRICTS:
+        return "calibrated to the Governo 2011 study (docs/validation.md shows how well it matches)"
+    return f"with the staffing and figures of its own file (configs/org/{org}.yaml)"
+
+
+def span(weeks: float) -> str:
+    """A simulated span in words: '2 years', '1.5 years', '26 weeks'."""
+    if weeks >= 52:
+        years = units.weeks_to_years(weeks)
+        return f"{years:g} year{'s' if years != 1 else ''}" if years == round(years, 1) else f"{years:.1f} years"
+    return f"{weeks:g} weeks"
+
+
+def _overrides(spec, variant: str) -> str:
+    changes = spec.variants[variant]
+    if not changes:
+        return "the district as configured, nothing changed"
+    return f"<code>{_html.escape(' '.join(changes))}</code>"
+
+
+HOW_TO_READ = """<div class="note" id="how-to-read"><b>How to read this page.</b>
+<ul>
+<li><b>What changes</b> compares each variant with the baseline, figure by figure, on the same simulated
+households. The first line of each variant sums it up.</li>
+<li>A number such as <i>0.5 weeks shorter (95 % CI 0.3 to 0.7)</i> is the average change; with 95 % confidence
+the change in the model lies in the range in brackets.</li>
+<li><i>Better</i> or <i>worse</i> is said only when that whole range lies on one side of zero. <i>No clear
+difference</i>: the range includes zero. <i>Practically the same</i>: the whole range is smaller than the last
+decimal shown.</li>
+<li>Warnings in red come first: a reception that cannot keep up is never called better or worse.</li>
+<li>Swedish terms are explained in the <a href="#glossary">glossary</a> at the end.</li>
+</ul></div>"""
+
+
 def html(spec, order: list[str], replications: int, summary: pd.DataFrame, figures: dict[str, Path]) -> str:
     e = _html.escape
     variants = "".join(
-        f"<li><b>{e(v.replace('_', ' '))}</b>{' (baseline)' if v == spec.baseline else ''}: "
-        f"<code>{e(' '.join(spec.variants[v]))}</code></li>" for v in order)
+        f"<li><b>{e(_label(v))}</b>{' (baseline)' if v == spec.baseline else ''}: {_overrides(spec, v)}</li>"
+        for v in order)
     findings, current = [], None
     for variant, text in headline_rows(spec, summary):
         if variant != current:
             if current is not None:
                 findings.append("</ul>")
-            findings.append(f"<h3>{e(variant.replace('_', ' '))} compared with "
-                            f"{e(spec.baseline.replace('_', ' '))}</h3><ul>")
+            findings.append(f"<h3>{e(_label(variant))} compared with {e(_label(spec.baseline))}</h3>"
+                            f"<p class=\"gist\">{e(gist(spec, summary, variant))}</p><ul>")
             current = variant
         findings.append(f"<li>{e(text)}</li>")
     if current is not None:
@@ -129,40 +241,49 @@ def html(spec, order: list[str], replications: int, summary: pd.DataFrame, figur
     plots = "".join(f"<h3>{e(title)}</h3>{_img(path)}" for title, path in figures.items())
     glossary = "".join(f"<tr><td><i>{e(sv)}</i></td><td>{e(en)}</td></tr>" for sv, en in GLOSSARY)
     measured = spec.horizon_weeks - spec.warmup_weeks
-    period = f"{units.weeks_to_years(measured):.1f} years" if measured >= 52 else f"{measured:g} weeks"
+    district = getattr(spec, "district", "") or spec.org
+    cautions = "".join(f'<p class="warning"><b>Warning.</b> {e(w)}</p>' for w in warnings(spec, summary))
+    cautions += "".join(f'<p class="caution"><b>Note.</b> {e(n)}</p>' for n in notices(spec, replications, summary))
     return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{e(spec.title)}</title>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{e(spec.title)}</title>
 <style>
-body {{ font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; color: #222; line-height: 1.45; }}
-img {{ max-width: 100%; border: 1px solid #ddd; margin: 0.5em 0 1.5em; }}
+body {{ font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #222;
+        line-height: 1.45; overflow-wrap: break-word; }}
+img {{ max-width: 100%; height: auto; border: 1px solid #ddd; margin: 0.5em 0 1.5em; }}
 table {{ border-collapse: collapse; margin: 1em 0; }}
+.scroll {{ overflow-x: auto; }}
 td, th {{ border: 1px solid #ccc; padding: 4px 8px; text-align: right; }}
 th:first-child, td:first-child {{ text-align: left; }} code {{ background: #f4f4f4; padding: 1px 4px; }}
+table.glossary td {{ text-align: left; }}
 .note {{ background: #f7f7f2; border-left: 4px solid #bb9; padding: 0.6em 1em; }}
 .warning {{ background: #fbeeee; border-left: 4px solid #c33; padding: 0.6em 1em; }}
+.caution {{ background: #fdf6e3; border-left: 4px solid #d90; padding: 0.6em 1em; }}
+.gist {{ font-weight: 600; }}
 </style></head><body>
 <h1>{e(spec.title)}</h1>
 <p><b>Question.</b> {e(spec.question)}</p>
-<p><b>How it was answered.</b> A simulation of the district <i>{e(spec.org)}</i>, calibrated to the Governo 2011
-study. Each variant was simulated {replications} times for {period} after a
-{spec.warmup_weeks:.0f}-week warm-up. Replication <i>k</i> of every variant sees exactly the same
-households arriving at the same times, so the differences below come from the organisation, not from chance.
+{HOW_TO_READ}
+<p><b>How it was answered.</b> A simulation of {e(district)}, {calibrated(spec.org)}. Each variant
+was simulated {replications} times; each run measures {span(measured)} after a warm-up of {span(spec.warmup_weeks)}.
+Replication <i>k</i> of every variant sees exactly the same households arriving at the same times, so the
+differences below come from the organisation, not from chance.
 {PLAUSIBLE if "parameters=plausible" in spec.overrides else ""}</p>
 <ul>{variants}</ul>
-{''.join(f'<p class="warning"><b>Warning.</b> {e(w)}</p>' for w in warnings(spec, summary))}
+{cautions}
 <h2>What changes</h2>
 {''.join(findings) or '<p>No variant besides the baseline.</p>'}
-<p class="note">"95 % CI" is the range in which the true long-run difference lies with 95 % confidence, given
-the model. "No clear difference" means that range includes zero. The numbers are only as good as the model's
-assumptions (see the README's calibration section): they compare organisations under the same workload,
-they do not forecast a particular year.</p>
+<p class="note">The numbers are only as good as the model's assumptions (see the README's calibration section):
+they compare organisations under the same workload, they do not forecast a particular year.</p>
 <h2>All headline figures</h2>
-<p>Mean over the replications, 95 % confidence interval below.</p>
+<p>Mean over the replications, 95 % confidence interval below. Intervals of shares and counts stay inside the
+range such a figure can take (computed on the log-odds or log scale where the usual interval would cross 0 % or
+100 % or go below zero).</p>
 {_table(spec, summary)}
 <h2>Plots</h2>
 {plots}
-<h2>Glossary</h2>
-<table>{glossary}</table>
+<h2 id="glossary">Glossary</h2>
+<table class="glossary">{glossary}</table>
 <p><small>Full figures: <code>summary.csv</code> (every metric: mean, CI, paired difference to the baseline)
 and <code>results.csv</code> (every replication) beside this report.</small></p>
 </body></html>
