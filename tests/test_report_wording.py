@@ -69,7 +69,8 @@ def test_the_caps_overflow_sits_in_the_sentence_it_flatters():
     spec = ExperimentSpec(baseline="no_cap", variants={"no_cap": [], "cap_60": []})
     rows = dict((text.split(":")[0], text) for _, text in report.headline_rows(spec, summary))
     for label in ("follow-ups done on time", "caseload per long-term caseworker"):
-        assert "214 households on average wait for a free caseworker" in rows[label], rows[label]
+        assert rows[label].endswith("— better, but 214.0 households on average wait for a free caseworker "
+                                    "(over the cap) against 0.0 under “no cap”"), rows[label]
     assert "wait for a free caseworker" not in rows["staff cost"]
     gist = report.gist(spec, summary, "cap_60")
     assert gist.startswith("Against “no cap”: better: follow-ups done on time, caseload per long-term caseworker")
@@ -85,18 +86,24 @@ def test_few_replications_and_exact_figures_are_noticed():
     assert any(n.startswith("Only 3 replications per variant") for n in notes)
     assert any("staff cost" in n and "no interval" in n for n in notes)
     assert not any("Only" in n for n in report.notices(spec, 10, summary))
+    # a figure exact in one variant only (no handovers when nobody hands over) does depend on chance
+    summary.loc[summary["variant"] == "a", "ci_high"] = 2.2e7
+    assert not any("staff cost" in n for n in report.notices(spec, 3, summary))
 
 
 @pytest.mark.parametrize("values,bounds", [
     ([0.0, 0.25, 0.5], (0.0, 1.0)),          # follow-ups on time, 3 replications: t interval −37 %…87 %
     ([0.0, 10.0, 480.0], (0.0, math.inf)),   # households moved: t interval −518…845
     ([0.02, 0.0, 0.0, 0.01], (0.0, 1.0)),
+    ([1.0, 0.98, 1.0], (0.0, 1.0)),          # near 100 %
 ])
 def test_intervals_of_shares_and_counts_stay_in_their_range(values, bounds):
     plain, kept = estimate(values), bounded_estimate(values, *bounds)
-    assert plain.low < bounds[0]  # the case the user saw
+    assert plain.low < bounds[0] or plain.high > bounds[1]  # the case the user saw
     assert bounds[0] <= kept.low <= kept.mean <= kept.high <= bounds[1]
     assert kept.mean == plain.mean
+    # only the end beyond the bound moves, and only to the bound
+    assert kept.low == max(plain.low, bounds[0]) and kept.high == min(plain.high, bounds[1])
 
 
 def test_an_interval_inside_the_range_is_left_alone():

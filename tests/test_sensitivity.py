@@ -94,3 +94,15 @@ def test_an_unknown_input_key_is_named(tmp_path):
 def test_the_shipped_design_loads():
     design = load_design(REPO / "configs" / "sensitivity" / "default.yaml")
     assert design.inputs and all(low < high for low, high in design.inputs.values())
+
+
+def test_a_district_whose_own_value_lies_outside_a_range_is_told():
+    """--org moves the design to another district; a range that misses the district's own value is named."""
+    from dataclasses import replace
+
+    from sim.experiments.sensitivity import DESIGNS, load_design, outside_ranges
+
+    design = load_design(DESIGNS / "default.yaml")
+    assert outside_ranges(design) == []  # written around Hässelby-Vällingby's values
+    outside = outside_ranges(replace(design, org="sodermalm"))
+    assert [key for key, _, _ in outside] == ["org.reception.booking_notice_weeks"]  # its fitted 4.7 weeks

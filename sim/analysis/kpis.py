@@ -106,31 +106,30 @@ def sentence(kpi: Kpi, variant: str, baseline: str, diff: float, low: float, hig
     ``judge=False`` (a queue that does not settle on either side) says the difference without calling
     it better or worse; a difference that could not be measured is said, not left out; an interval of
     no width (the figure does not depend on chance, e.g. staff cost) is said in words. ``aside`` is a
-    side effect that belongs with this figure (a cap's overflow), added before the verdict.
+    side effect that belongs with this figure (a cap's overflow), said with a verdict of better.
     """
     base = f"“{baseline}”"
-    aside = f"; {aside}" if aside else ""
     if diff != diff:
         return (f"{kpi.label}: could not be measured for “{variant}” or {base} "
                 "(no such event after the warm-up in some replication)")
     if low != low or high != high:
-        return f"{kpi.label}: {_amount(kpi, diff)} than {base} (a single replication: no interval){aside}"
+        return f"{kpi.label}: {_amount(kpi, diff)} than {base} (a single replication: no interval)"
     exact = low == high
     call = verdict(kpi, diff, low, high)
     if call == "same":
         within = fmt(kpi, threshold(kpi), kpi.decimals + 1)
         how = "in every replication" if exact else f"95 % CI within ±{within} {unit_words(kpi)}"
-        return f"{kpi.label}: practically the same as {base} ({how}){aside}"
+        return f"{kpi.label}: practically the same as {base} ({how})"
     if call == "unclear":
         return (f"{kpi.label}: no clear difference from {base} — between {_amount(kpi, low)} and "
-                f"{_amount(kpi, high)} (95 % CI){aside}")
+                f"{_amount(kpi, high)} (95 % CI)")
     tail = ""
     if kpi.better and not judge:
         tail = " — not judged: the first-visit queue does not settle"
     elif call in ("better", "worse"):
-        tail = f" — {call}"
+        tail = f" — {call}" + (f", {aside}" if aside and call == "better" else "")
     if exact:
-        return f"{kpi.label}: {_amount(kpi, diff)} than {base} (the same in every replication){aside}{tail}"
+        return f"{kpi.label}: {_amount(kpi, diff)} than {base} (the same in every replication){tail}"
     lo, hi = sorted((abs(low), abs(high)))
     return (f"{kpi.label}: {_amount(kpi, diff)} than {base} "
-            f"(95 % CI {fmt(kpi, lo)} to {fmt(kpi, hi)}){aside}{tail}")
+            f"(95 % CI {fmt(kpi, lo)} to {fmt(kpi, hi)}){tail}")

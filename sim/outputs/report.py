@@ -61,8 +61,9 @@ def overflow_aside(spec, summary: pd.DataFrame, variant: str) -> str:
     mine, base = _row(summary, variant, "referral_overflow"), _row(summary, spec.baseline, "referral_overflow")
     if mine is None or not mine["mean"] >= 1 or (base is not None and mine["mean"] <= base["mean"] + 0.5):
         return ""
-    before = f" against {base['mean']:,.0f} under “{_label(spec.baseline)}”" if base is not None else ""
-    return (f"meanwhile {mine['mean']:,.0f} households on average wait for a free caseworker (over the cap)"
+    kpi = BY_KEY["referral_overflow"]
+    before = f" against {fmt(kpi, base['mean'])} under “{_label(spec.baseline)}”" if base is not None else ""
+    return (f"but {fmt(kpi, mine['mean'])} households on average wait for a free caseworker (over the cap)"
             f"{before}")
 
 
@@ -126,7 +127,7 @@ def notices(spec, replications: int, summary: pd.DataFrame) -> list[str]:
                    f"wide; differences called clear may not hold. Run at least 10 (replications=10) before "
                    "drawing conclusions.")
     exact = [kpi.label for kpi in shown(summary)
-             if any(r is not None and r["ci_low"] == r["ci_high"] == r["mean"]
+             if all(r is not None and r["ci_low"] == r["ci_high"] == r["mean"]
                     for r in (_row(summary, v, kpi.key) for v in summary["variant"].cat.categories))]
     if exact:
         out.append(f"Same in every replication (no interval): {', '.join(exact)} — these figures do not depend on "
@@ -250,7 +251,7 @@ def html(spec, order: list[str], replications: int, summary: pd.DataFrame, figur
 <style>
 body {{ font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #222;
         line-height: 1.45; overflow-wrap: break-word; }}
-img {{ max-width: 100%; height: auto; border: 1px solid #ddd; margin: 0.5em 0 1.5em; }}
+img {{ max-width: 100%; height: auto; box-sizing: border-box; border: 1px solid #ddd; margin: 0.5em 0 1.5em; }}
 table {{ border-collapse: collapse; margin: 1em 0; }}
 .scroll {{ overflow-x: auto; }}
 td, th {{ border: 1px solid #ccc; padding: 4px 8px; text-align: right; }}
@@ -277,8 +278,8 @@ differences below come from the organisation, not from chance.
 they compare organisations under the same workload, they do not forecast a particular year.</p>
 <h2>All headline figures</h2>
 <p>Mean over the replications, 95 % confidence interval below. Intervals of shares and counts stay inside the
-range such a figure can take (computed on the log-odds or log scale where the usual interval would cross 0 % or
-100 % or go below zero).</p>
+range such a figure can take: where the usual interval would cross 0 % or 100 % or go below zero (few
+replications, a rare event), it is cut there.</p>
 {_table(spec, summary)}
 <h2>Plots</h2>
 {plots}
