@@ -7,13 +7,18 @@ Wrapped in :func:`command`, a :class:`~sim.config.errors.UserError` (a bad confi
 input file) or a Hydra composition error (an unknown option, a malformed override) becomes
 ``<kind>: <message>`` and status 2; the Hydra apps (``sim``, ``sim.experiment``) call
 :func:`sim.config.errors.fail` for the same line. Other exceptions are bugs and keep their traceback.
+A Hydra app that fails before it wrote anything leaves no run directory behind
+(:func:`removed_if_empty_on_failure`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import os
 import sys
-from typing import Callable
+from pathlib import Path
+from typing import Callable, Iterator
 
 from hydra.errors import HydraException
 from omegaconf.errors import OmegaConfBaseException
@@ -45,3 +50,54 @@ def split_overrides(items: list[str], own: tuple[str, ...]) -> tuple[list[str], 
         else:
             rest.append(item)
     return rest, mine
+
+
+HYDRA_FILES = frozenset({"config.yaml", "hydra.yaml", "overrides.yaml"})  # what Hydra writes into .hydra/
+
+
+def only_hydra_files(out_dir: Path, job_name: str) -> bool:
+    """Does ``out_dir`` hold nothing but what Hydra wrote before the job ran (``.hydra/``, the job's log)?"""
+    if not out_dir.is_dir():
+        return False
+    for path in out_dir.iterdir():
+        if path.name == f"{job_name}.log" and path.is_file():
+            continue
+        if path.name == ".hydra" and path.is_dir() and all(p.name in HYDRA_FILES and p.is_file()
+                                                           for p in path.iterdir()):
+            continue
+        return False
+    return True
+
+
+def discard_empty_run_dir(out_dir: Path, job_name: str) -> bool:
+    """Remove a run directory that holds only Hydra's own files (a run that failed before writing
+    anything); a directory with anything else in it (results, a replication cache to resume) is kept."""
+    out_dir = Path(out_dir)
+    if out_dir.resolve() == Path.cwd().resolve() or not only_hydra_files(out_dir, job_name):
+        return False
+    for path in out_dir.iterdir():
+        if path.is_dir():  # .hydra
+            for inner in path.iterdir():
+                inner.unlink()
+            path.rmdir()
+        else:
+            path.unlink()
+    try:
+        os.rmdir(out_dir)
+    except OSError:  # something appeared meanwhile: keep it
+        return False
+    return True
+
+
+@contextlib.contextmanager
+def removed_if_empty_on_failure(out_dir: Path, job_name: str) -> Iterator[None]:
+    """Inside a Hydra app: if the job fails (a user error, a bug, Ctrl-C) before it wrote a file, take
+    its run directory away again instead of leaving an empty timestamped folder."""
+    try:
+        yield
+    except BaseException:
+        try:
+            discard_empty_run_dir(out_dir, job_name)
+        except OSError:
+            pass  # never hide the job's own error behind a failed clean-up
+        raise

@@ -21,9 +21,8 @@ from sim.analysis.targets import OBSERVATIONS
 from sim.cli import command, split_overrides
 from sim.config.compose import ORG_DIR, load_config
 from sim.config.errors import ConfigError
-from sim.config.plausible import write_default
 from sim.config.vocabulary import DISTRICTS
-from sim.experiments.fit import BUSY_LIMIT, default_member, fit, headroom
+from sim.experiments.fit import BUSY_LIMIT, default_member, fit, headroom, write_default
 from sim.outputs.files import atomic_write, write_csv
 
 

@@ -108,7 +108,7 @@ def test_storing_a_default_member_rewrites_only_its_values(org, tmp_path):
     import pandas as pd
     import yaml
 
-    from sim.config.plausible import write_default
+    from sim.experiments.fit import write_default
 
     keys = [k for k in pd.read_csv(REPO / "configs" / "org" / "plausible" / f"{org}.csv").columns
             if k not in ("max_fitted", "busiest_pool")]
@@ -137,7 +137,7 @@ def _set_plain(tree: dict, parts: list[str], value) -> None:
 
 def test_storing_a_key_the_file_lacks_names_it(tmp_path):
     from sim.config.errors import ConfigError
-    from sim.config.plausible import write_default
+    from sim.experiments.fit import write_default
 
     copy = tmp_path / "farsta.yaml"
     copy.write_text((REPO / "configs" / "org" / "farsta.yaml").read_text(encoding="utf-8"), encoding="utf-8")

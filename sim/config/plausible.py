@@ -60,26 +60,6 @@ def set_key(obj, key: str, value):
     return replace(obj, **{head: new})
 
 
-def write_default(path, member: dict[str, float], digits: int = 2) -> None:
-    """Write a plausible set's default ``member`` into an org file, keeping its comments (``sim.fit --store``).
-
-    Keys are dotted config keys (``org.durations.analysis.mean``); the ``org.`` prefix names the file
-    itself. Each value is rounded to ``digits`` decimals, as the files carry them.
-    """
-    from pathlib import Path
-
-    from sim.outputs.files import atomic_write
-
-    path = Path(path)
-    text = path.read_text(encoding="utf-8")
-    for key, value in member.items():
-        parts = key.split(".")
-        if parts[0] != "org":
-            raise ConfigError(key, value, "a key under org. (the plausible set lives in the org file)")
-        text = set_yaml_value(text, parts[1:], f"{value:.{digits}f}", path.name)
-    atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
-
-
 def set_yaml_value(text: str, keys: list[str], value: str, name: str = "the file") -> str:
     """``text`` (YAML) with the scalar at ``keys`` replaced by ``value``; comments and layout kept.
 

@@ -18,7 +18,10 @@ from sim.analysis import history_matching as hm
 from sim.analysis.stability import GROWTH
 from sim.analysis.targets import OBSERVATIONS, PARAMETERS
 from sim.config.compose import load_config
+from sim.config.errors import ConfigError
+from sim.config.plausible import set_yaml_value
 from sim.experiments.runner import run_many
+from sim.outputs.files import atomic_write
 
 
 def point_overrides(row: pd.Series) -> list[str]:
@@ -85,3 +88,19 @@ def default_member(members: pd.DataFrame) -> pd.Series:
     """The district's default: the most plausible member with headroom, else the most plausible one (said)."""
     calm = members[members["busiest_pool"] <= BUSY_LIMIT]
     return (calm if len(calm) else members).iloc[0]
+
+
+def write_default(path, member: dict[str, float], digits: int = 2) -> None:
+    """Write a plausible set's default ``member`` into an org file, keeping its comments (``sim.fit --store``).
+
+    Keys are dotted config keys (``org.durations.analysis.mean``); the ``org.`` prefix names the file
+    itself. Each value is rounded to ``digits`` decimals, as the files carry them.
+    """
+    path = Path(path)
+    text = path.read_text(encoding="utf-8")
+    for key, value in member.items():
+        parts = key.split(".")
+        if parts[0] != "org":
+            raise ConfigError(key, value, "a key under org. (the plausible set lives in the org file)")
+        text = set_yaml_value(text, parts[1:], f"{value:.{digits}f}", path.name)
+    atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))

@@ -82,22 +82,49 @@ def run_detail(config: Config) -> dict:
 
 
 class Progress:
-    """A one-line progress bar on stderr (quiet when stderr is not a terminal, except at the end)."""
+    """Progress on stderr: a one-line bar redrawn in place on a terminal; elsewhere (a file, a pipe,
+    a submitit or Slurm job's log) one line each time another tenth is done or ``every`` seconds
+    have passed, and a last line at the end."""
 
-    def __init__(self, total: int, label: str):
+    EVERY = 30.0  # seconds between lines when stderr is not a terminal, at most
+
+    def __init__(self, total: int, label: str, every: float | None = None):
         self.total, self.label, self.done = total, label, 0
-        self.started = time.perf_counter()
+        self.started = self.last = time.perf_counter()
+        self.every = self.EVERY if every is None else every
         self.tty = sys.stderr.isatty()
+        self.tenths = 0  # tenths of the total done when the last line was printed
+        self.reused = 0  # done before this run started (taken from a cache): not in the rate
+
+    def skip(self, n: int) -> None:
+        """``n`` already done (cached): counted, but not in the rate of the eta; off a terminal no line
+        of its own (the caller says what it reused)."""
+        self.reused += n
+        if self.tty:
+            self.step(n)
+        else:
+            self.done += n
+            self.tenths = 10 * self.done // max(1, self.total)
 
     def step(self, n: int = 1) -> None:
         self.done += n
-        if self.tty or self.done == self.total:
-            elapsed = time.perf_counter() - self.started
-            eta = elapsed / self.done * (self.total - self.done) if self.done else 0.0
+        now = time.perf_counter()
+        elapsed = now - self.started
+        fresh = self.done - self.reused
+        eta = elapsed / fresh * (self.total - self.done) if fresh > 0 else 0.0
+        if self.tty:
             bar = "#" * int(30 * self.done / max(1, self.total))
             end = "\n" if self.done == self.total else "\r"
             print(f"{self.label} [{bar:<30}] {self.done}/{self.total} {elapsed:5.0f}s eta {eta:4.0f}s",
                   end=end, file=sys.stderr, flush=True)
+            return
+        tenths = 10 * self.done // max(1, self.total)
+        if self.done >= self.total or tenths > self.tenths or now - self.last >= self.every:
+            self.tenths, self.last = tenths, now
+            share = self.done / max(1, self.total)
+            tail = "done" if self.done >= self.total else f"eta {eta:.0f}s"
+            print(f"{self.label}: {self.done}/{self.total} ({share:.0%}) {elapsed:.0f}s, {tail}",
+                  file=sys.stderr, flush=True)
 
 
 def run_many(configs: Iterable[Config], cache_dir: Path | None = None, workers: int | None = None,
@@ -109,8 +136,10 @@ def run_many(configs: Iterable[Config], cache_dir: Path | None = None, workers: 
     configs = list(configs)
     results = cached(configs, cache_dir, job)
     todo = [i for i, r in enumerate(results) if r is None]
+    if cache_dir is not None and len(todo) < len(configs):  # a resumed run says what it did not redo
+        print(reused(label, len(configs) - len(todo), len(configs), cache_dir), file=sys.stderr, flush=True)
     progress = Progress(len(configs), label)
-    progress.step(len(configs) - len(todo)) if len(todo) < len(configs) else None
+    progress.skip(len(configs) - len(todo)) if len(todo) < len(configs) else None
     workers = workers or default_workers()
     if workers == 1 or len(todo) <= 1:
         for i in todo:
@@ -132,6 +161,12 @@ def run_many(configs: Iterable[Config], cache_dir: Path | None = None, workers: 
             if error is not None:
                 raise error
     return [r for r in results if r is not None]
+
+
+def reused(label: str, hits: int, total: int, cache_dir: Path) -> str:
+    """What a resumed run took from its cache, and what is left to run."""
+    rest = f"running {total - hits}" if hits < total else "nothing left to run"
+    return f"{label}: reused {hits} of {total} replications from the cache in {cache_dir}; {rest}"
 
 
 def cached(configs: list[Config], cache_dir: Path | None, job=run_summary) -> list[dict | None]:

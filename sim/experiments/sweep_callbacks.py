@@ -149,3 +149,6 @@ class _ProgressWatcher:
     def stop(self) -> None:
         self.done.set()
         self.thread.join()
+        seen = min(self._count(), self.progress.total)
+        if self.progress.done < seen == self.progress.total:  # the last line: every replication is in
+            self.progress.step(seen - self.progress.done)

@@ -14,6 +14,7 @@ Tests check that a directly-follows graph discovered from the log stays inside t
 
 from __future__ import annotations
 
+import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -103,18 +104,26 @@ def pm4py_frame(log: pd.DataFrame) -> pd.DataFrame:
 
 
 def write(run: "Run", out_dir: Path) -> list[Path]:
-    """events.csv and events.parquet; events.xes too where pm4py is installed."""
+    """events.csv and events.parquet; events.xes too where pm4py is installed (else a warning on stderr)."""
     log = frame(run)
     paths = [out_dir / "events.csv", out_dir / "events.parquet"]
     write_csv(paths[0], log)
     atomic_write(paths[1], lambda tmp: log.to_parquet(tmp, index=False))
     try:
         import pm4py  # noqa: F401
-    except ImportError:
+    except ImportError as err:  # said, not skipped in silence: the user asked for an event log
+        print(xes_missing(err, out_dir), file=sys.stderr)
         return paths
     paths.append(out_dir / "events.xes")
     atomic_write(paths[2], lambda tmp: write_xes(log, tmp))
     return paths
+
+
+def xes_missing(err: ImportError, out_dir: Path) -> str:
+    """The warning when pm4py cannot be imported: what is missing, how to get it, what was written."""
+    why = "pm4py is not installed" if isinstance(err, ModuleNotFoundError) else f"pm4py cannot be imported ({err})"
+    return (f"Warning: event_log=true wrote no events.xes: {why} (pip install -e '.[mining]'); "
+            f"the same log was written as events.csv and events.parquet in {out_dir}")
 
 
 def write_xes(log: pd.DataFrame, path: Path) -> None:
