@@ -23,7 +23,7 @@ from sim.cli import removed_if_empty_on_failure
 from sim.config.errors import UserError, fail
 from sim.experiments import sweep_callbacks
 from sim.experiments.compare import run_experiment, run_shard
-from sim.experiments.spec import for_district, register_experiments, sweep_dir, with_parameters
+from sim.experiments.spec import for_district, from_app, register_experiments, sweep_dir
 from sim.outputs import report
 
 
@@ -32,7 +32,7 @@ def main(cfg: DictConfig) -> dict | None:
     hc = HydraConfig.get()
     if hc.mode == RunMode.MULTIRUN:  # one job of a sweep: its shard, into the sweep's folder
         app = OmegaConf.to_object(cfg)
-        app.experiment = with_parameters(app.experiment, app.parameters)
+        app.experiment = from_app(app)
         try:
             return run_shard(app.experiment, sweep_dir(hc.sweep.dir), app.replications, app.shard, app.shards,
                              app.workers)
@@ -47,7 +47,7 @@ def main(cfg: DictConfig) -> dict | None:
 def run(cfg: DictConfig, out_dir: Path) -> None:
     app = OmegaConf.to_object(cfg)
     try:
-        app.experiment = with_parameters(app.experiment, app.parameters)
+        app.experiment = from_app(app)
         _, summary, _ = run_experiment(app.experiment, out_dir, app.replications, app.workers)
     except UserError as err:
         fail(err)

@@ -231,3 +231,14 @@ def test_the_mmc_summary_says_why_served_and_arrivals_differ(tmp_path):
     assert abs(summary["arrivals"] - rate * horizon) < 5 * (rate * horizon) ** 0.5
     assert abs(summary["served"] - rate * (horizon - warmup)) < 5 * (rate * (horizon - warmup)) ** 0.5
     assert f"= {rate * (horizon - warmup):,.0f} expected" in lines["served"]
+
+
+def test_an_experiment_is_shortened_without_the_experiment_prefix(tmp_path):
+    """``horizon_weeks=`` and ``warmup_weeks=`` at the top level shorten an experiment (the README's tip)."""
+    out = tmp_path / "short"
+    proc = run("-m", "sim.experiment", "horizon_weeks=14", "warmup_weeks=4", "replications=2", "workers=1",
+               f"hydra.run.dir={out}", timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "each run measures 10 weeks after a warm-up of 4 weeks" in page
+    assert "Only 2 replications per variant" in page

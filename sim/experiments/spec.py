@@ -45,6 +45,10 @@ class ExperimentApp:
     # "plausible": replication k of every variant takes member k of the district's plausible set (sim.fit),
     # so the answer's spread covers the fitted parameters' uncertainty, not only the dice's
     parameters: str = "default"
+    # Shorter or longer runs without the ``experiment.`` prefix (``horizon_weeks=208``): the experiment's own
+    # values when None. The horizon counts the warm-up.
+    horizon_weeks: Optional[float] = None
+    warmup_weeks: Optional[float] = None
 
 
 def with_parameters(spec: ExperimentSpec, parameters: str) -> ExperimentSpec:
@@ -82,6 +86,16 @@ def for_district(spec: ExperimentSpec) -> ExperimentSpec:
     if others:
         question += f" (The experiment file was written for {', '.join(others)}; this run simulates {name}.)"
     return replace(spec, district=name, title=title, question=question)
+
+
+def from_app(app: ExperimentApp) -> ExperimentSpec:
+    """The experiment with the top-level ``parameters=``, ``horizon_weeks=`` and ``warmup_weeks=`` applied."""
+    spec = with_parameters(app.experiment, app.parameters)
+    if app.horizon_weeks is not None:
+        spec = replace(spec, horizon_weeks=float(app.horizon_weeks))
+    if app.warmup_weeks is not None:
+        spec = replace(spec, warmup_weeks=float(app.warmup_weeks))
+    return spec
 
 
 def register_experiments(directory: Path = EXPERIMENT_DIR) -> None:
