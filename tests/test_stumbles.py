@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import os
 import subprocess
 import sys
@@ -242,3 +243,13 @@ def test_an_experiment_is_shortened_without_the_experiment_prefix(tmp_path):
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "each run measures 10 weeks after a warm-up of 4 weeks" in page
     assert "Only 2 replications per variant" in page
+
+
+def test_the_terminal_table_prints_counts_whole_and_shares_in_percent():
+    from sim.outputs.files import headline_table
+
+    text = headline_table({"org": "X", "seed": 0, "arrivals": 19677.0, "late_payment_share": 0.0123,
+                           "first_visit_wait_weeks": 2.345, "months_on_assistance": math.nan})
+    assert "19,677\n" in text + "\n" and "19,677.00" not in text
+    assert "1.2 %" in text and "2.35" in text
+    assert text.splitlines()[8].rstrip().endswith("—")  # months on assistance: not measured

@@ -18,8 +18,8 @@ HEADLINE = (
     ("caseload_per_payment_officer", "caseload / payment officer"),
     ("households_in_stock", "households in stock"),
     ("months_on_assistance", "months on assistance / year"),
-    ("late_payment_share", "late payments (share)"),
-    ("followups_on_time_share", "follow-ups on time (share)"),
+    ("late_payment_share", "late payments"),
+    ("followups_on_time_share", "follow-ups on time"),
     ("arrivals", "arrivals (after warm-up)"),
     ("exits", "exits (after warm-up)"),
 )
@@ -70,11 +70,17 @@ def write_csv(path: Path, frame) -> None:
 
 
 def headline_table(summary: dict) -> str:
-    """A short table for the terminal."""
+    """A short table for the terminal; whole counts without decimals ("19,677", not "19,677.00")."""
     lines = [f"{summary.get('org', '')} (seed {summary.get('seed', '')})"]
     for key, label in HEADLINE:
         value = summary.get(key)
-        text = "—" if value is None or (isinstance(value, float) and math.isnan(value)) else (
-            f"{value:,.2f}" if isinstance(value, float) else f"{value:,}")
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            text = "—"
+        elif key.endswith("_share"):
+            text = f"{100 * value:.1f} %"
+        elif isinstance(value, float) and not value.is_integer():
+            text = f"{value:,.2f}"
+        else:
+            text = f"{int(value):,}"
         lines.append(f"  {label:<34} {text:>10}")
     return "\n".join(lines)
