@@ -161,3 +161,32 @@ def _summary(spec: dict) -> pd.DataFrame:
     frame = pd.DataFrame(rows)
     frame["variant"] = pd.Categorical(frame["variant"], categories=list(spec), ordered=True)
     return frame
+
+
+def test_the_effect_chart_draws_every_headline_row_coloured_by_its_verdict_with_its_sentence():
+    import xml.etree.ElementTree as ET
+
+    from sim.outputs import effect_chart
+
+    summary = _summary({
+        "a": {"first_visit_wait_weeks": (2.0, 1.9, 2.1, None), "cost_sek_per_year": (2e7, 2e7, 2e7, None)},
+        "b": {"first_visit_wait_weeks": (1.5, 1.4, 1.6, (-0.5, -0.6, -0.4)),
+              "cost_sek_per_year": (2.1e7, 2.1e7, 2.1e7, (1e6, 1e6, 1e6))},
+        "c": {"first_visit_wait_weeks": (2.0, 1.8, 2.2, (0.01, -0.2, 0.2)),
+              "cost_sek_per_year": (2e7, 2e7, 2e7, (0.0, 0.0, 0.0))},
+    })
+    spec = ExperimentSpec(baseline="a", variants={"a": [], "b": [], "c": []})
+    sentences = {(v, t.split(":")[0]): t for v, t in report.headline_rows(spec, summary)}
+    root = ET.fromstring(effect_chart.svg(spec, summary, sentences))
+    ns = "{http://www.w3.org/2000/svg}"
+    groups = root.findall(f"{ns}g") or root.findall("g")
+    assert len(groups) == 4  # two variants x two figures
+    calls = [row["call"] for row in effect_chart.rows(spec, summary, sentences)]
+    assert calls == ["better", "worse", "unclear", "same"]
+    for group, call in zip(groups, calls):
+        title = group.find(f"{ns}title") if group.find(f"{ns}title") is not None else group.find("title")
+        assert title.text in sentences.values()
+        dots = [c for c in group.iter() if c.tag.endswith("circle")]
+        assert dots and dots[0].get("fill") == effect_chart.COLOURS[call]
+    page_rows = [t for t in root.iter() if t.tag.endswith("text") and t.get("class") == "variant"]
+    assert [t.text for t in page_rows] == ["b", "c"]

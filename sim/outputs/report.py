@@ -12,6 +12,7 @@ from sim.analysis.kpis import BY_KEY, fmt, sentence, shown, verdict
 from sim.analysis.stability import GROWTH
 from sim.config.vocabulary import DISTRICTS
 from sim.model import units
+from sim.outputs import effect_chart
 
 GLOSSARY = (
     ("socialsekreterare", "caseworker (social secretary)"),
@@ -229,7 +230,9 @@ def html(spec, order: list[str], replications: int, summary: pd.DataFrame, figur
         f"<li><b>{e(_label(v))}</b>{' (baseline)' if v == spec.baseline else ''}: {_overrides(spec, v)}</li>"
         for v in order)
     findings, current = [], None
-    for variant, text in headline_rows(spec, summary):
+    sentences = headline_rows(spec, summary)
+    chart = effect_chart.svg(spec, summary, {(v, t.split(":")[0]): t for v, t in sentences})
+    for variant, text in sentences:
         if variant != current:
             if current is not None:
                 findings.append("</ul>")
@@ -261,6 +264,7 @@ table.glossary td {{ text-align: left; }}
 .warning {{ background: #fbeeee; border-left: 4px solid #c33; padding: 0.6em 1em; }}
 .caution {{ background: #fdf6e3; border-left: 4px solid #d90; padding: 0.6em 1em; }}
 .gist {{ font-weight: 600; }}
+svg.effects {{ max-width: 100%; height: auto; }}
 </style></head><body>
 <h1>{e(spec.title)}</h1>
 <p><b>Question.</b> {e(spec.question)}</p>
@@ -273,6 +277,8 @@ differences below come from the organisation, not from chance.
 <ul>{variants}</ul>
 {cautions}
 <h2>What changes</h2>
+{f'<div class="scroll">{chart}</div><p><small>Hover over a row for its sentence; the same in words below.</small></p>'
+ if chart else ''}
 {''.join(findings) or '<p>No variant besides the baseline.</p>'}
 <p class="note">The numbers are only as good as the model's assumptions (see the README's calibration section):
 they compare organisations under the same workload, they do not forecast a particular year.</p>
