@@ -51,6 +51,11 @@ def test_an_interval_without_width_is_said_in_words():
     assert "0.90 to 0.90" not in text
 
 
+def test_a_narrow_interval_gets_the_decimals_to_show_its_width():
+    text = sentence(BY_KEY["clerical_hours_per_caseworker_week"], "admins", "as is", -2.3412, -2.3441, -2.3383)
+    assert "(95 % CI 2.338 to 2.344)" in text and "2.34 to 2.34" not in text
+
+
 def test_shares_differ_in_percentage_points():
     text = sentence(ON_TIME, "cap 60", "no cap", 0.108, 0.09, 0.12)
     assert text.startswith("follow-ups done on time: 10.8 percentage points higher than “no cap”")
@@ -73,8 +78,8 @@ def test_the_caps_overflow_sits_in_the_sentence_it_flatters():
                                     "(over the cap) against 0.0 under “no cap”"), rows[label]
     assert "wait for a free caseworker" not in rows["staff cost"]
     gist = report.gist(spec, summary, "cap_60")
-    assert gist.startswith("Against “no cap”: better: follow-ups done on time, caseload per long-term caseworker")
-    assert "worse: referrals waiting for a free caseworker" in gist
+    assert gist.startswith("Better: follow-ups done on time, caseload per long-term caseworker.")
+    assert "Worse: referrals waiting for a free caseworker." in gist
     assert gist.endswith("Staff cost: the same.")
 
 

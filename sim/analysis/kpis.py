@@ -131,5 +131,8 @@ def sentence(kpi: Kpi, variant: str, baseline: str, diff: float, low: float, hig
     if exact:
         return f"{kpi.label}: {_amount(kpi, diff)} than {base} (the same in every replication){tail}"
     lo, hi = sorted((abs(low), abs(high)))
+    digits = kpi.decimals  # enough decimals that a narrow interval does not read "2.34 to 2.34"
+    while fmt(kpi, lo, digits) == fmt(kpi, hi, digits) and digits < kpi.decimals + 3:
+        digits += 1
     return (f"{kpi.label}: {_amount(kpi, diff)} than {base} "
-            f"(95 % CI {fmt(kpi, lo)} to {fmt(kpi, hi)}){tail}")
+            f"(95 % CI {fmt(kpi, lo, digits)} to {fmt(kpi, hi, digits)}){tail}")

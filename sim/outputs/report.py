@@ -102,19 +102,18 @@ def gist(spec, summary: pd.DataFrame, variant: str) -> str:
             call = "unclear"
         groups.setdefault(call, []).append(kpi.label)
     parts = []
-    for call, words in (("better", "better"), ("worse", "worse"), ("unclear", "no clear difference"),
-                        ("same", "practically the same"), ("unmeasured", "not measured")):
+    for call, words in (("better", "Better"), ("worse", "Worse"), ("unclear", "No clear difference"),
+                        ("same", "Practically the same"), ("unmeasured", "Not measured")):
         if groups.get(call):
-            parts.append(f"{words}: {', '.join(groups[call])}")
+            parts.append(f"{words}: {', '.join(groups[call])}.")
     cost = _row(summary, variant, "cost_sek_per_year")
-    money = ""
     if cost is not None and cost["diff"] == cost["diff"]:
         kpi = BY_KEY["cost_sek_per_year"]
-        money = (" Staff cost: the same." if abs(cost["diff"]) * kpi.scale < 0.005 else
-                 f" Staff cost: {fmt(kpi, abs(cost['diff']))} MSEK a year {'more' if cost['diff'] > 0 else 'less'}.")
-    head = f"Against “{_label(spec.baseline)}”: " if judge else (
-        "Not judged (a first-visit queue that does not settle): ")
-    return head + ("; ".join(parts) or "no headline figure") + "." + money
+        parts.append("Staff cost: the same." if abs(cost["diff"]) * kpi.scale < 0.005 else
+                     f"Staff cost: {fmt(kpi, abs(cost['diff']))} MSEK a year {'more' if cost['diff'] > 0 else 'less'}.")
+    if not judge:
+        parts.insert(0, "Not judged (a first-visit queue that does not settle).")
+    return " ".join(parts) or "No headline figure."
 
 
 FEW = 5  # fewer replications than this: intervals rest on too few values to say much
@@ -131,8 +130,9 @@ def notices(spec, replications: int, summary: pd.DataFrame) -> list[str]:
              if all(r is not None and r["ci_low"] == r["ci_high"] == r["mean"]
                     for r in (_row(summary, v, kpi.key) for v in summary["variant"].cat.categories))]
     if exact:
-        out.append(f"Same in every replication (no interval): {', '.join(exact)} — these figures do not depend on "
-                   "chance in the model (e.g. staff cost follows the staffing), so no interval is shown for them.")
+        these = "this figure does" if len(exact) == 1 else "these figures do"
+        out.append(f"Same in every replication (no interval): {', '.join(exact)} — {these} not depend on chance "
+                   "in the model (staff cost, for one, follows the staffing), so no interval is shown.")
     return out
 
 
@@ -147,7 +147,7 @@ def text_summary(spec, replications: int, summary: pd.DataFrame) -> str:
     current = None
     for variant, text in headline_rows(spec, summary):
         if variant != current:
-            lines.append(f"{_label(variant)}: {gist(spec, summary, variant)}")
+            lines.append(f"{_label(variant)} against {_label(spec.baseline)}: {gist(spec, summary, variant)}")
             current = variant
         lines.append(f"  - {text}")
     return "\n".join(lines)
