@@ -68,7 +68,7 @@ def test_the_tornado_puts_the_biggest_swing_on_top(result, tmp_path):
         tornado(table, design, tmp_path / "tornado.png")
     finally:
         plt.Figure.savefig = original
-    assert captured["labels"][-1].startswith("reception.booking_notice_weeks")  # the top bar: the wait's driver
+    assert captured["labels"][-1].startswith("reception: booking notice (weeks)")  # the top bar: the wait's driver
 
 
 @pytest.mark.parametrize("text, key", [

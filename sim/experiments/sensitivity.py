@@ -66,6 +66,25 @@ def points(design: Design) -> list[tuple[str, str, float | None, list[str]]]:
     return out
 
 
+def outside_ranges(design: Design) -> list[tuple[str, float, tuple[float, float]]]:
+    """(key, the district's own value, range) for every input whose range does not contain the district's value."""
+    from sim.config.plausible import get_key
+
+    try:
+        cfg = load_config([f"org={design.org}"])
+    except Exception:  # the runs name a bad org in their own error
+        return []
+    out = []
+    for key, (low, high) in design.inputs.items():
+        try:
+            value = get_key(cfg, key)
+        except (AttributeError, KeyError, TypeError):
+            continue
+        if isinstance(value, (int, float)) and not low <= value <= high:
+            out.append((key, float(value), (low, high)))
+    return out
+
+
 def run(design: Design, out_dir: Path, workers: int | None = None) -> pd.DataFrame:
     configs, index = [], []
     for name, level, value, overrides in points(design):

@@ -1,9 +1,15 @@
 """Figures of an experiment, for managers: KPIs with CIs, wait distributions, time use, stock over
-time, cost against service. Each is written as PNG and SVG; the PNG paths are returned."""
+time, cost against service. Each is written as PNG and SVG; the PNG paths are returned.
+
+The report shows them at most 1100 px wide and often at 800, so figures are about 9 inches (1080 px) wide with
+11-point text or larger, and every name is in plain words (``plain``). Each plot has a ``*_figure`` function
+returning the Figure, so tests can inspect what is drawn; the data the figure shows comes from a function of
+its own where there is a sum to check (``time_use_frames``, ``cost_service_points``)."""
 
 from __future__ import annotations
 
 import math
+import textwrap
 from pathlib import Path
 
 import matplotlib
@@ -12,11 +18,24 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib import transforms  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
 
 from sim.analysis.kpis import BY_KEY, shown  # noqa: E402
-from sim.outputs.plots import ACTIVITY_COLORS, ACTIVITY_LABELS, ROLE_LABELS, save  # noqa: E402
+from sim.outputs.plots import ROLE_LABELS, plain, save, stacked_bars  # noqa: E402
 
-COLORS = plt.get_cmap("tab10").colors
+WIDTH = 9.0  # inches; at 120 dpi 1080 px, so an 800 px report column shrinks text to three quarters
+TEXT = 11  # points: tick labels, axis labels, legends
+TITLE = 12.5
+SUPTITLE = 13.5
+# Paul Tol's "bright" palette (colour-blind safe) for the variants, the baseline in dark grey everywhere.
+VARIANT_COLORS = ("#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377")
+BASELINE_COLOR = "#555555"
+MARKERS = ("s", "^", "D", "v", "P", "X", "<", ">")
+DASHES = ((0, (5, 2)), (0, (1, 1.5)), (0, (6, 2, 1, 2)), (0, (3, 1)), (0, (8, 3)), (0, (2, 2, 6, 2)))
+# Caseworkers' roles shown in the experiment's time-use figure, in this order.
+CASEWORKER_ROLES = ("long_term", "reception", "reception_first_visit", "reception_pre_assessment",
+                    "common_reception")
 
 
 def _save(fig, path: Path) -> Path:
@@ -28,137 +47,276 @@ def _value(summary: pd.DataFrame, variant: str, metric: str, column: str = "mean
     return float(row[column].iloc[0]) if len(row) else math.nan
 
 
-def kpi_panels(spec, order, summary, path: Path) -> Path:
-    """One panel per headline figure: mean and 95 % CI per variant, baseline in grey."""
+def variant_name(spec, variant: str, width: int | None = None) -> str:
+    """A variant as a manager reads it: words, not a key; the baseline says so."""
+    name = plain(variant)
+    name += " (baseline)" if variant == spec.baseline and "baseline" not in name else ""
+    return textwrap.fill(name, width, break_long_words=False) if width else name
+
+
+def variant_color(spec, order, variant: str) -> str:
+    """The same colour for a variant in every figure; the baseline dark grey."""
+    if variant == spec.baseline:
+        return BASELINE_COLOR
+    others = [v for v in order if v != spec.baseline]
+    return VARIANT_COLORS[others.index(variant) % len(VARIANT_COLORS)]
+
+
+def title(spec, what: str) -> str:
+    """The experiment's title in plain words over what the figure shows, wrapped to the figure's width."""
+    return textwrap.fill(plain(spec.title), 85) + f"\n{what}"
+
+
+def _fonts(fig) -> None:
+    """Tick labels at ``TEXT`` points in every axes (tick labels are made at draw time, so set, not inherited)."""
+    for ax in fig.axes:
+        ax.tick_params(labelsize=TEXT)
+
+
+# --- headline figures -------------------------------------------------------------------------------------------
+
+def kpi_panels_figure(spec, order, summary):
+    """One panel per headline figure, two per row: mean and 95 % CI per variant, baseline in grey."""
     kpis = [k for k in shown(summary) if summary[summary["metric"] == k.key]["mean"].abs().sum() > 0]
-    cols = 3
-    rows = math.ceil(len(kpis) / cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(4.3 * cols, 2.9 * rows), squeeze=False)
+    cols = 2
+    rows = max(1, math.ceil(len(kpis) / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(WIDTH, 3.4 * rows + 1.2), squeeze=False, layout="constrained")
+    names = [variant_name(spec, v, 12) for v in order]
     for ax, kpi in zip(axes.flat, kpis):
         for i, variant in enumerate(order):
             mean = _value(summary, variant, kpi.key) * kpi.scale
             lo = _value(summary, variant, kpi.key, "ci_low") * kpi.scale
             hi = _value(summary, variant, kpi.key, "ci_high") * kpi.scale
-            color = "0.45" if variant == spec.baseline else COLORS[i % 10]
-            ax.bar(i, mean, color=color, alpha=0.35)
+            color = variant_color(spec, order, variant)
+            ax.bar(i, mean, color=color, alpha=0.35, width=0.7)
             if not math.isnan(lo):
-                ax.errorbar(i, mean, yerr=[[mean - lo], [hi - mean]], fmt="o", color=color, capsize=4)
-        ax.set_xticks(range(len(order)), [v.replace("_", " ") for v in order], fontsize=8, rotation=15)
-        better = {"lower": " (lower is better)", "higher": " (higher is better)"}.get(kpi.better, "")
-        ax.set_title(f"{kpi.label}{better}", fontsize=9)
-        ax.set_ylabel(kpi.unit, fontsize=8)
+                ax.errorbar(i, mean, yerr=[[mean - lo], [hi - mean]], fmt="o", color=color, capsize=5, ms=6,
+                            lw=1.8)
+        ax.set_xticks(range(len(order)), names)
+        better = {"lower": "lower is better", "higher": "higher is better"}.get(kpi.better, "")
+        ax.set_title(textwrap.fill(kpi.label, 34) + (f"\n({better})" if better else ""), fontsize=TITLE)
+        ax.set_ylabel(kpi.unit, fontsize=TEXT)
+        ax.ticklabel_format(axis="y", useOffset=False, style="plain")
         ax.grid(axis="y", alpha=0.3)
     for ax in list(axes.flat)[len(kpis):]:
         ax.axis("off")
-    fig.suptitle(f"{spec.title}\nmean of the replications with 95 % confidence interval (grey = baseline)", fontsize=10)
-    fig.tight_layout()
-    return _save(fig, path)
+    _fonts(fig)
+    fig.suptitle(title(spec, "mean of the replications; line: 95 % confidence interval; grey: the baseline"),
+                 fontsize=SUPTITLE)
+    return fig
 
 
-def wait_distribution(spec, order, details, path: Path) -> Path:
+def kpi_panels(spec, order, summary, path: Path) -> Path:
+    return _save(kpi_panels_figure(spec, order, summary), path)
+
+
+# --- waits ------------------------------------------------------------------------------------------------------
+
+def wait_distribution_figure(spec, order, details):
     """Distribution of every household's first-visit wait, all replications pooled."""
-    fig, ax = plt.subplots(figsize=(8, 0.7 * len(order) + 1.8))
+    fig, ax = plt.subplots(figsize=(WIDTH, 0.8 * len(order) + 2.6), layout="constrained")
     data = [np.concatenate([d["waits"] for d in details if d["variant"] == v] or [np.array([])]) for v in order]
-    style = dict(showfliers=False, whis=(5, 95), medianprops={"color": "black"})
+    style = dict(showfliers=False, whis=(5, 95), medianprops={"color": "black", "lw": 1.8}, widths=0.55)
     try:
         ax.boxplot(data, orientation="horizontal", **style)  # matplotlib >= 3.10
     except TypeError:
         ax.boxplot(data, vert=False, **style)
-    ax.set_yticks(range(1, len(order) + 1), [v.replace("_", " ") for v in order])
+    ax.set_yticks(range(1, len(order) + 1), [variant_name(spec, v, 16) for v in order])
     for i, values in enumerate(data, start=1):
         if len(values):
-            ax.plot(np.mean(values), i, "D", color="tab:red", label="mean" if i == 1 else None)
+            ax.plot(np.mean(values), i, "D", color="#CC3311", ms=8, label="mean" if i == 1 else None)
     ax.invert_yaxis()
-    ax.set_xlabel("weeks from first contact to first visit (box: middle half; whiskers: 5th–95th percentile)")
-    ax.set_title(f"{spec.title}: first-visit waits")
-    ax.legend(fontsize=8, loc="lower right")
+    ax.set_xlabel("weeks from first contact to first visit", fontsize=TEXT)
+    ax.set_ylabel("variant", fontsize=TEXT)
+    ax.set_title(title(spec, "first-visit waits of every household, all replications\n"
+                             "box: the middle half; whiskers: 5th to 95th percentile; line: median"),
+                 fontsize=TITLE)
+    ax.legend(fontsize=TEXT, loc="lower right")
     ax.grid(axis="x", alpha=0.3)
-    return _save(fig, path)
+    _fonts(fig)
+    return fig
+
+
+def wait_distribution(spec, order, details, path: Path) -> Path:
+    return _save(wait_distribution_figure(spec, order, details), path)
+
+
+# --- time use ---------------------------------------------------------------------------------------------------
+
+def time_use_frames(spec, order, summary) -> dict[str, pd.DataFrame]:
+    """Per caseworker role: variant (plain name) x activity, % of paid time.
+
+    Every activity the summary has for the role is kept (handovers, hand-offs, clerical fall-back included), so
+    each row adds up to 100 % as the hour ledger does."""
+    metrics = summary["metric"].unique()
+    out = {}
+    for role in CASEWORKER_ROLES:
+        prefix = f"time_share.{role}."
+        acts = [m[len(prefix):] for m in metrics if m.startswith(prefix)]
+        if not acts:
+            continue
+        frame = pd.DataFrame({a: [_value(summary, v, prefix + a) * 100 for v in order] for a in acts},
+                             index=[variant_name(spec, v) for v in order])
+        out[role] = frame.fillna(0.0)
+    return out
+
+
+def time_use_figure(spec, order, summary):
+    """Caseworkers' time by activity per variant, one panel per caseworker role, every booked activity drawn."""
+    frames = time_use_frames(spec, order, summary)
+    n = max(1, len(frames))
+    fig, axes = plt.subplots(n, 1, figsize=(WIDTH, (0.6 * len(order) + 1.3) * n + 3.2), squeeze=False,
+                             layout="constrained")
+    handles = {}
+    for ax, (role, frame) in zip(axes[:, 0], frames.items()):
+        frame.index = [textwrap.fill(v, 16, break_long_words=False) for v in frame.index]
+        stacked_bars(ax, frame)
+        ax.set_title(ROLE_LABELS.get(role, plain(role)), fontsize=TITLE)
+        ax.set_ylabel("variant", fontsize=TEXT)
+        for h, lab in zip(*ax.get_legend_handles_labels()):
+            handles.setdefault(lab, h)
+    axes[-1, 0].set_xlabel("share of paid working time (%); bars add up to 100 %", fontsize=TEXT)
+    _fonts(fig)
+    fig.suptitle(title(spec, "caseworkers' time use (after warm-up), mean of the replications"),
+                 fontsize=SUPTITLE)
+    fig.legend(list(handles.values()), list(handles), ncol=2, fontsize=TEXT, loc="outside lower center",
+               frameon=False)
+    return fig
 
 
 def time_use(spec, order, summary, path: Path) -> Path:
-    """Caseworkers' time by activity per variant (long-term group and reception)."""
-    metrics = summary["metric"].unique()
-    roles = [r for r in ("long_term", "reception", "reception_first_visit", "reception_pre_assessment")
-             if any(m.startswith(f"time_share.{r}.") for m in metrics)]
-    fig, axes = plt.subplots(len(roles), 1, figsize=(10, 1.0 + (0.55 * len(order) + 0.8) * len(roles)), squeeze=False)
-    for ax, role in zip(axes[:, 0], roles):
-        prefix = f"time_share.{role}."
-        acts = [a for a in ACTIVITY_COLORS if f"{prefix}{a}" in metrics]
-        left = np.zeros(len(order))
-        for act in acts:
-            vals = np.array([_value(summary, v, prefix + act) for v in order]) * 100
-            vals = np.nan_to_num(vals)
-            if vals.max() < 0.05:
-                continue
-            ax.barh(range(len(order)), vals, left=left, color=ACTIVITY_COLORS[act], edgecolor="0.4",
-                    linewidth=0.3, hatch="//" if act == "idle" else None, label=ACTIVITY_LABELS.get(act, act))
-            left += vals
-        ax.set_yticks(range(len(order)), [v.replace("_", " ") for v in order])
-        ax.invert_yaxis()
-        ax.set_xlim(0, 100)
-        ax.set_title(ROLE_LABELS.get(role, role), fontsize=10)
-    axes[-1, 0].set_xlabel("share of paid working time (%)")
-    handles, labels = [], []
-    for ax in axes[:, 0]:
-        for h, lab in zip(*ax.get_legend_handles_labels()):
-            if lab not in labels:
-                handles.append(h)
-                labels.append(lab)
-    fig.legend(handles, labels, ncol=3, fontsize=7, loc="lower center", bbox_to_anchor=(0.5, -0.12))
-    fig.suptitle(f"{spec.title}: caseworkers' time use", fontsize=11)
-    fig.tight_layout()
-    return _save(fig, path)
+    return _save(time_use_figure(spec, order, summary), path)
 
 
-def over_time(spec, order, details, path: Path) -> Path:
-    """Households in stock, the first-visit queue and the referral overflow, week by week."""
-    series = [("households_in_stock", "households with an open case"),
-              ("first_visit_queue", "waiting for a first visit (queue)"),
-              ("overflow", "referred, waiting for a caseworker")]
+# --- over time --------------------------------------------------------------------------------------------------
+
+OVER_TIME = (("households_in_stock", "households with an open case", "households"),
+             ("first_visit_queue", "waiting for a first visit (end of each week)", "households waiting"),
+             ("overflow", "referred, waiting for a free caseworker (end of each week)", "households waiting"))
+
+
+def line_style(spec, order, variant: str) -> dict:
+    """Baseline thick and solid underneath, variants thinner and dashed on top: lines that coincide all show."""
+    if variant == spec.baseline:
+        return dict(color=BASELINE_COLOR, lw=3.6, ls="-", zorder=2)
+    i = [v for v in order if v != spec.baseline].index(variant)
+    return dict(color=variant_color(spec, order, variant), lw=2.0, ls=DASHES[i % len(DASHES)], zorder=3 + i)
+
+
+def over_time_figure(spec, order, details):
+    """Households in stock, the first-visit queue and the referral overflow, week by week, one panel each."""
     # the overflow exists only under a caseload cap: an all-zero panel tells a manager nothing
-    series = [(c, t) for c, t in series if c != "overflow"
-              or any(x for d in details for x in (d["weekly"].get(c) or []) if x)]
-    fig, axes = plt.subplots(1, len(series), figsize=(5 * len(series), 3.8))
-    for ax, (col, title) in zip(axes, series):
-        for i, v in enumerate(order):
+    series = [s for s in OVER_TIME if s[0] != "overflow"
+              or any(x for d in details for x in (d["weekly"].get(s[0]) or []) if x)]
+    fig, axes = plt.subplots(len(series), 1, figsize=(WIDTH, 2.9 * len(series) + 2.0), sharex=True, squeeze=False,
+                             layout="constrained")
+    axes = axes[:, 0]
+    for ax, (col, panel, unit) in zip(axes, series):
+        for v in order:
             runs = [d["weekly"].get(col) for d in details if d["variant"] == v and d["weekly"].get(col)]
             if not runs:
                 continue
             arr = np.array([[np.nan if x is None else x for x in r] for r in runs], float)
             weeks = np.array(details[0]["weekly"]["week"])
-            ax.plot(weeks[: arr.shape[1]], np.nanmean(arr, axis=0), color=COLORS[i % 10], label=v.replace("_", " "))
-        ax.axvspan(0, spec.warmup_weeks, color="0.92")
-        ax.set_title(title, fontsize=10)
-        ax.set_xlabel("simulated week (grey: warm-up)")
+            ax.plot(weeks[: arr.shape[1]], np.nanmean(arr, axis=0), label=variant_name(spec, v),
+                    **line_style(spec, order, v))
+        ax.axvspan(0, spec.warmup_weeks, color="0.92", zorder=0)
+        ax.set_title(panel, fontsize=TITLE, loc="left")
+        ax.set_ylabel(unit, fontsize=TEXT)
+        ax.set_ylim(bottom=0)
         ax.grid(alpha=0.3)
-    axes[0].legend(fontsize=8)
-    fig.suptitle(f"{spec.title}: mean over replications", fontsize=11)
-    fig.tight_layout()
-    return _save(fig, path)
+    axes[-1].set_xlabel("simulated week (grey band: warm-up, not measured)", fontsize=TEXT)
+    _fonts(fig)
+    fig.suptitle(title(spec, "mean over the replications, week by week"), fontsize=SUPTITLE)
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, ncol=min(3, len(labels)), fontsize=TEXT, loc="outside lower center", frameon=False)
+    return fig
+
+
+def over_time(spec, order, details, path: Path) -> Path:
+    return _save(over_time_figure(spec, order, details), path)
+
+
+# --- cost against service ---------------------------------------------------------------------------------------
+
+SERVICE = ("first_visit_wait_weeks", "followups_on_time_share")
+
+
+def cost_service_points(spec, order, summary) -> pd.DataFrame:
+    """One row per variant: cost and each service figure with their 95 % CIs, in the units the figure shows."""
+    rows = []
+    for v in order:
+        row = {"variant": v}
+        for key in ("cost_sek_per_year", *SERVICE):
+            kpi = BY_KEY[key]
+            for column in ("mean", "ci_low", "ci_high"):
+                row[f"{key}.{column}"] = _value(summary, v, key, column) * kpi.scale
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("variant")
+
+
+def _err(point: pd.Series, key: str):
+    mean, lo, hi = (point[f"{key}.{c}"] for c in ("mean", "ci_low", "ci_high"))
+    return None if math.isnan(lo) or math.isnan(hi) else [[mean - lo], [hi - mean]]
+
+
+def cost_vs_service_figure(spec, order, summary):
+    """Staff cost against the first-visit wait and follow-up on time.
+
+    No name is written beside a point (names collide where variants cost the same): each variant has its own
+    colour and marker, later ones smaller so points that coincide show as marks inside marks, the baseline an
+    open black ring on top of them all; confidence intervals are dodged a few points sideways so coinciding
+    ones all show. The legend below is the table of what each point is, with its numbers."""
+    points = cost_service_points(spec, order, summary)
+    cost = BY_KEY["cost_sek_per_year"]
+    fig, axes = plt.subplots(1, 2, figsize=(WIDTH + 1, 5.6 + 0.32 * len(order)), layout="constrained")
+    markers = {v: marker_style(spec, order, v) for v in order}
+    dodge = dict(zip(order, 5.0 * (np.arange(len(order)) - (len(order) - 1) / 2)))
+    for ax, key in zip(axes, SERVICE):
+        kpi = BY_KEY[key]
+        for v in order:
+            p = points.loc[v]
+            x, y = p[f"{cost.key}.mean"], p[f"{key}.mean"]
+            shifted = transforms.offset_copy(ax.transData, fig=fig, x=dodge[v], units="points")
+            ax.errorbar(x, y, yerr=_err(p, key), xerr=_err(p, cost.key), fmt="none", capsize=4, elinewidth=1.6,
+                        ecolor=markers[v]["color"], zorder=2, transform=shifted)
+            ax.plot(x, y, ls="none", gid=f"point:{v}", **markers[v])
+            # a shifted artist does not count for the axis limits: the intervals' ends must
+            bounds = ("ci_low", "ci_high")
+            ends = [(p[f"{cost.key}.{a}"], p[f"{key}.{b}"]) for a in bounds for b in bounds]
+            ax.update_datalim([e for e in ends if not any(map(math.isnan, e))])
+        ax.set_xlabel(f"{cost.label} ({cost.unit})", fontsize=TEXT)
+        ax.set_ylabel(f"{kpi.label} ({kpi.unit})", fontsize=TEXT)
+        ax.ticklabel_format(useOffset=False, style="plain")
+        ax.grid(alpha=0.3)
+        ax.margins(0.15)
+        ax.autoscale_view()
+        if kpi.unit == "%":  # a share's axis ends at 100 %, even around a point at 100
+            ax.set_ylim(max(0.0, ax.get_ylim()[0]), min(100.5, ax.get_ylim()[1]))
+    axes[0].set_title("cost and waiting time\n(lower left is better)", fontsize=TITLE)
+    axes[1].set_title("cost and follow-up on time\n(upper left is better)", fontsize=TITLE)
+    _fonts(fig)
+    fig.suptitle(title(spec, "staff cost against service; lines: 95 % confidence intervals"), fontsize=SUPTITLE)
+    wait, fup = (BY_KEY[k] for k in SERVICE)
+    handles = [Line2D([], [], ls="none", **markers[v]) for v in order]
+    table = [f"{variant_name(spec, v)}:  {points.loc[v, cost.key + '.mean']:,.2f} {cost.unit},  "
+             f"wait {points.loc[v, wait.key + '.mean']:.2f} {wait.unit},  "
+             f"{points.loc[v, fup.key + '.mean']:.1f} {fup.unit} of follow-ups on time" for v in order]
+    fig.legend(handles, table, loc="outside lower center", ncol=1, fontsize=TEXT, frameon=False)
+    return fig
+
+
+def marker_style(spec, order, variant: str) -> dict:
+    """The baseline an open black ring drawn last; variants filled, each its own shape, later ones smaller."""
+    if variant == spec.baseline:
+        return dict(marker="o", ms=18, mfc="none", mec="black", mew=2.6, color="black", zorder=10)
+    i = [v for v in order if v != spec.baseline].index(variant)
+    return dict(marker=MARKERS[i % len(MARKERS)], ms=max(6.0, 13 - 2.5 * i), mec="white", mew=0.8,
+                color=variant_color(spec, order, variant), zorder=4 + i)
 
 
 def cost_vs_service(spec, order, summary, path: Path) -> Path:
-    """Staff cost against the first-visit wait and follow-up on time."""
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4))
-    cost = BY_KEY["cost_sek_per_year"]
-    for ax, key in zip(axes, ("first_visit_wait_weeks", "followups_on_time_share")):
-        kpi = BY_KEY[key]
-        for i, v in enumerate(order):
-            x = _value(summary, v, cost.key) * cost.scale
-            y = _value(summary, v, key) * kpi.scale
-            lo = _value(summary, v, key, "ci_low") * kpi.scale
-            hi = _value(summary, v, key, "ci_high") * kpi.scale
-            ax.errorbar(x, y, yerr=[[y - lo], [hi - y]] if not math.isnan(lo) else None, fmt="o",
-                        color=COLORS[i % 10], capsize=4, label=v.replace("_", " "))
-            ax.annotate(v.replace("_", " "), (x, y), textcoords="offset points", xytext=(6, 6), fontsize=8)
-        ax.set_xlabel("staff cost (MSEK per year)")
-        ax.set_ylabel(f"{kpi.label} ({kpi.unit})")
-        ax.grid(alpha=0.3)
-    axes[0].set_title("cost against waiting time (lower left is better)", fontsize=10)
-    axes[1].set_title("cost against follow-up on time (upper left is better)", fontsize=10)
-    fig.tight_layout()
-    return _save(fig, path)
+    return _save(cost_vs_service_figure(spec, order, summary), path)
 
 
 def all_plots(spec, order, summary, details, out_dir: Path) -> dict[str, Path]:

@@ -4,20 +4,23 @@ sensitivity tornado. Imports matplotlib, never the model."""
 from __future__ import annotations
 
 import math
+import re
+import textwrap
 from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from sim.analysis.calibration import LABELS  # noqa: E402
 from sim.analysis.kpis import BY_KEY  # noqa: E402
 from sim.analysis.warmup import BAND, Welch  # noqa: E402
-from sim.model import units
-from sim.outputs.plots import save  # noqa: E402
+from sim.model import units  # noqa: E402
+from sim.outputs.plots import plain, save  # noqa: E402
 
 
 def calibration(rows: pd.DataFrame, path: Path) -> None:
@@ -92,7 +95,7 @@ def welch(w: Welch, path: Path) -> None:
     note = "" if w.configured <= w.horizon else f"; configured warm-up {w.configured:g} weeks is beyond the horizon"
     suggestion = ("no steady state within the horizon" if w.suggested is None
                   else f"steady after week {w.suggested}")
-    fig.suptitle(f"{w.org}: when has the simulated office filled up? ({suggestion}{note})\n"
+    fig.suptitle(f"{plain(w.org)}: when has the simulated office filled up? ({suggestion}{note})\n"
                  f"Welch's method: {w.replications} replications, {w.horizon} weeks", fontsize=11)
     fig.tight_layout()
     save(fig, path)
@@ -101,36 +104,105 @@ def welch(w: Welch, path: Path) -> None:
 def label(metric: str) -> tuple[str, float]:
     """The report's words and scale for a figure (sim.analysis.kpis), else the calibration table's, else its key."""
     kpi = BY_KEY.get(metric)
-    return (f"{kpi.label} ({kpi.unit})", kpi.scale) if kpi else (LABELS.get(metric, metric), 1.0)
+    return (f"{kpi.label} ({kpi.unit})", kpi.scale) if kpi else (LABELS.get(metric, plain(metric)), 1.0)
 
 
-def tornado(table: pd.DataFrame, design, path: Path) -> Path:
-    """One panel per metric: a bar per input from its low-value effect to its high-value effect,
-    the input that swings the metric most on top."""
+def unit(metric: str) -> str:
+    """The unit a figure is shown in: the KPI's, else the one in brackets at the end of its label, else none."""
+    kpi = BY_KEY.get(metric)
+    if kpi:
+        return kpi.unit
+    found = re.search(r"\(([^()]*)\)$", label(metric)[0])
+    return found.group(1) if found else ""
+
+
+# The sensitivity design's inputs in a manager's words (configs/sensitivity/*.yaml); others: ``input_label``.
+INPUT_LABELS = {
+    "org.households.screened_out_share": "households screened out at the phone (share)",
+    "org.households.refusal_share": "applications refused (share)",
+    "org.households.acute_share": "households with an acute need (share)",
+    "org.households.home_visit_share": "households needing a home visit (share)",
+    "org.households.need_months.mean": "months of need per household (mean)",
+    "org.households.return_share": "households that come back (share)",
+    "org.reception.booking_notice_weeks": "reception: booking notice (weeks)",
+    "org.reception.caseworkers": "reception: caseworkers (FTE)",
+    "org.payment.cash_office": "cash office staff (FTE)",
+    "process.appeal_per_household_month": "appeals per household and month",
+    "costs.caseworker": "cost of a caseworker (SEK/year)",
+}
+UNIT_SUFFIXES = {"weeks": "weeks", "days": "days", "hours": "hours", "months": "months", "share": "share",
+                 "fte": "FTE", "sek": "SEK"}
+
+
+def input_label(key: str) -> str:
+    """An input key in words: "org.reception.booking_notice_weeks" -> "reception: booking notice (weeks)"."""
+    if key in INPUT_LABELS:
+        return INPUT_LABELS[key]
+    parts = key.split(".")
+    if parts[0] in ("org", "process") and len(parts) > 1:
+        parts = parts[1:]
+    words = parts[-1].split("_")
+    suffix = UNIT_SUFFIXES.get(words[-1].lower()) if len(words) > 1 else None
+    name = " ".join(words[:-1] if suffix else words) + (f" ({suffix})" if suffix else "")
+    return plain(f"{' '.join(parts[:-1])}: {name}" if len(parts) > 1 else name)
+
+
+LOW, HIGH = "#4477AA", "#EE7733"  # Paul Tol: blue and orange stay apart for colour-blind readers
+
+
+def tornado_figure(table: pd.DataFrame, design):
+    """One panel per metric: per input, the mean change from the base with the input at its low value (upper bar)
+    and at its high value (lower bar), each with its 95 % CI (paired replications); the input that swings the
+    metric most on top. Separate bars, not one from low to high: both ends often lie on the same side of 0."""
     metrics = list(design.metrics)
-    cols = min(2, len(metrics))
+    cols = 1 if len(metrics) < 3 else 2
     rows = -(-len(metrics) // cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(7.5 * cols, (0.42 * len(design.inputs) + 1.6) * rows),
-                             squeeze=False)
+    n = len(design.inputs)
+    fig, axes = plt.subplots(rows, cols, figsize=(7.2 * cols, (0.62 * n + 1.9) * rows + 1.0), squeeze=False,
+                             layout="constrained")
     for ax, metric in zip(axes.flat, metrics):
-        title, scale = label(metric)
-        t = table[table["metric"] == metric].pivot(index="input", columns="level", values="effect") * scale
-        t = t.reindex(t.abs().max(axis=1).sort_values().index)
-        y = list(range(len(t)))
-        ax.barh(y, t["low"], color="#4c72b0", label="input at its low value")
-        ax.barh(y, t["high"], color="#dd8452", label="input at its high value")
+        name, scale = label(metric)
+        t = table[table["metric"] == metric].set_index(["input", "level"])
+        swing = t["effect"].abs().groupby(level="input").max().sort_values()
+        y = np.arange(len(swing))
+        for level, color, dy in (("low", LOW, 0.2), ("high", HIGH, -0.2)):
+            rows_ = t.xs(level, level="level").reindex(swing.index)
+            effect = rows_["effect"].to_numpy(float) * scale
+            lo = rows_["effect_ci_low"].to_numpy(float) * scale
+            hi = rows_["effect_ci_high"].to_numpy(float) * scale
+            ax.barh(y + dy, effect, height=0.38, color=color, label=f"input at its {level} value")
+            ok = ~(np.isnan(lo) | np.isnan(hi))
+            ax.errorbar(effect[ok], (y + dy)[ok], xerr=[effect[ok] - lo[ok], hi[ok] - effect[ok]], fmt="none",
+                        ecolor="black", elinewidth=1.2, capsize=3, label="95 % confidence interval"
+                        if level == "low" else None)
         ax.axvline(0, color="black", lw=0.8)
-        ranges = {k: v for k, v in design.inputs.items()}
-        ax.set_yticks(y, [f"{i.split('.', 1)[-1]} [{ranges[i][0]:g}–{ranges[i][1]:g}]" for i in t.index], fontsize=8)
+        if not (t["effect"].abs() > 0).any():  # an empty panel is a finding, said in words
+            ax.text(0.5, 0.5, "no input changed this figure\n(every mean change is 0)", transform=ax.transAxes,
+                    ha="center", va="center", fontsize=10.5, bbox=dict(fc="white", ec="0.6"))
+        ranges = design.inputs
+        ax.set_yticks(y, [textwrap.fill(input_label(i), 40) + f"\n{ranges[i][0]:g} (low) to {ranges[i][1]:g} (high)"
+                          for i in swing.index], fontsize=10)
+        ax.set_ylim(-0.7, len(swing) - 0.3)
         base = table.loc[table["metric"] == metric, "base"].iloc[0]
-        ax.set_title(f"{title}: change from the base ({base * scale:.3g})", fontsize=10)
+        u = "percentage points" if unit(metric) == "%" else unit(metric)
+        ax.set_title(f"{name}: base value {base * scale:.3g}", fontsize=11.5)
+        ax.set_xlabel(f"change from the base value ({u})" if u else "change from the base value", fontsize=10.5)
+        ax.set_ylabel("input (range tried)", fontsize=10.5)
+        ax.tick_params(axis="x", labelsize=10)
         ax.xaxis.set_major_locator(MaxNLocator(6))
         ax.grid(axis="x", alpha=0.3)
     for ax in list(axes.flat)[len(metrics):]:
         ax.set_visible(False)
     handles, labels = axes[0][0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=2, fontsize=9, frameon=False)
-    fig.suptitle(f"Which assumptions matter? {design.org}: each input at its low and high value, "
-                 f"{design.replications} paired replications", fontsize=11)
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
-    return save(fig, path, ("png", "svg"))
+    order = sorted(range(len(labels)), key=lambda i: "confidence" in labels[i])  # the two bars, then the CI
+    fig.legend([handles[i] for i in order], [labels[i] for i in order], loc="outside lower center", ncol=3,
+               fontsize=10.5, frameon=False)
+    fig.suptitle(f"Which assumptions matter? {plain(design.org)}: each input at its "
+                 f"low and its high value, the rest as configured\n{design.replications} paired replications "
+                 f"per point; bars: mean change, black lines: 95 % confidence intervals", fontsize=12)
+    return fig
+
+
+def tornado(table: pd.DataFrame, design, path: Path) -> Path:
+    """The tornado figure, saved as PNG and SVG."""
+    return save(tornado_figure(table, design), path, ("png", "svg"))
