@@ -195,3 +195,19 @@ def test_the_effect_chart_draws_every_headline_row_coloured_by_its_verdict_with_
         assert dots and dots[0].get("fill") == effect_chart.COLOURS[call]
     page_rows = [t for t in root.iter() if t.tag.endswith("text") and t.get("class") == "variant"]
     assert [t.text for t in page_rows] == ["b", "c"]
+
+
+def test_the_effect_chart_puts_every_row_on_one_scale_in_per_cent_of_the_baseline():
+    from sim.outputs import effect_chart
+
+    summary = _summary({
+        "a": {"first_visit_wait_weeks": (2.0, 1.9, 2.1, None), "referral_overflow": (0.0, 0.0, 0.0, None)},
+        "b": {"first_visit_wait_weeks": (1.5, 1.4, 1.6, (-0.5, -0.6, -0.4)),
+              "referral_overflow": (48.0, 30.0, 60.0, (48.0, 30.0, 66.0))},
+    })
+    spec = ExperimentSpec(baseline="a", variants={"a": [], "b": []})
+    wait, overflow = effect_chart.rows(spec, summary, {})
+    assert (wait["rel_diff"], wait["rel_low"], wait["rel_high"]) == pytest.approx((-25.0, -30.0, -20.0))
+    assert overflow["rel_diff"] == math.inf  # from a baseline of zero: an arrow at the edge
+    assert effect_chart.axis_limit([wait, overflow]) == 50.0
+    assert "<polygon" in effect_chart.svg(spec, summary, {})

@@ -1,9 +1,11 @@
 """The report's chart at a glance: every variant's change on every headline figure, as inline SVG.
 
 One row per figure and variant: the paired difference to the baseline as a dot, its 95 % CI as a
-bar, zero as a line, coloured by the verdict (better, worse, unclear). Each row has its own scale
-(waits in weeks beside costs in MSEK), so the chart shows direction and certainty, and the number
-is written beside it and shown on hover (an SVG ``<title>``: no script, works offline and in print).
+bar, zero as a line, coloured by the verdict (better, worse, unclear). All rows share one scale, the
+change in per cent of the baseline's value (waits in weeks beside costs in MSEK), so a small change
+looks small; a change from a baseline of zero, or beyond the axis, ends in an arrow at its edge. The
+number in its own unit is written beside the row and the sentence shown on hover (an SVG ``<title>``:
+no script, works offline and in print).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ COLOURS = {"better": "#009E73", "worse": "#D55E00", "unclear": "#7f7f7f", "same"
            "unmeasured": "#bbbbbb"}
 WORDS = {"better": "better", "worse": "worse", "unclear": "no clear difference", "same": "practically the same",
          "changed": "changed", "unmeasured": "not measured"}
-ROW, LEFT, PLOT, RIGHT = 26, 390, 300, 230
+ROW, LEFT, PLOT, RIGHT = 28, 400, 280, 240
 
 
 def rows(spec, summary: pd.DataFrame, sentences: dict[tuple[str, str], str]) -> list[dict]:
@@ -34,12 +36,34 @@ def rows(spec, summary: pd.DataFrame, sentences: dict[tuple[str, str], str]) -> 
                 continue
             r = r.iloc[0]
             diff, low, high = r["diff"], r["diff_ci_low"], r["diff_ci_high"]
+            b = summary[(summary["variant"] == spec.baseline) & (summary["metric"] == kpi.key)]
+            level = abs(float(b["mean"].iloc[0])) if len(b) else float("nan")
             call = verdict(kpi, diff, low, high)
             if r.get("queue_settles", "yes") == "no" and call in ("better", "worse"):
                 call = "unclear"
             out.append({"variant": variant, "kpi": kpi, "diff": diff, "low": low, "high": high, "call": call,
-                        "text": sentences.get((variant, kpi.label), "")})
+                        "text": sentences.get((variant, kpi.label), ""),
+                        **{f"rel_{k}": _relative(v, level) for k, v in (("diff", diff), ("low", low), ("high", high))}})
     return out
+
+
+def _relative(value: float, level: float) -> float:
+    """``value`` in per cent of the baseline's ``level``; ±inf for a change from zero, NaN if unknown."""
+    if value != value or level != level:
+        return float("nan")
+    if level == 0:
+        return 0.0 if value == 0 else float("inf") if value > 0 else float("-inf")
+    return 100 * value / level
+
+
+def axis_limit(data: list[dict]) -> float:
+    """The shared axis, ±this many per cent: the largest finite end, at least 5 %, at most 100 %."""
+    ends = [abs(r[k]) for r in data for k in ("rel_diff", "rel_low", "rel_high") if r[k] == r[k] and abs(r[k]) < 1e300]
+    limit = max(ends, default=5.0)
+    for nice in (5, 10, 20, 25, 50, 100):
+        if limit <= nice:
+            return float(nice)
+    return 100.0
 
 
 def svg(spec, summary: pd.DataFrame, sentences: dict[tuple[str, str], str]) -> str:
@@ -49,41 +73,50 @@ def svg(spec, summary: pd.DataFrame, sentences: dict[tuple[str, str], str]) -> s
     if not data:
         return ""
     width = LEFT + PLOT + RIGHT
-    parts, y = [], 30
-    parts.append(f'<text x="{LEFT + PLOT / 2}" y="16" text-anchor="middle" class="axis">change against '
-                 f'“{e(spec.baseline.replace("_", " "))}” (dot) with its 95 % interval (bar); 0 = no change</text>')
+    limit = axis_limit(data)
+    centre, half = LEFT + PLOT / 2, PLOT / 2 - 12
+    x = lambda v: centre + half * max(-1.0, min(1.0, v / limit))  # noqa: E731
+    parts, y = [], 34
+    parts.append(f'<text x="{centre}" y="14" text-anchor="middle" class="axis">change in % of '
+                 f'“{e(spec.baseline.replace("_", " "))}”: dot, with its 95 % interval (bar)</text>')
+    for tick in (-limit, -limit / 2, 0.0, limit / 2, limit):
+        parts.append(f'<text x="{x(tick):.1f}" y="30" text-anchor="middle" class="axis">'
+                     f'{"+" if tick > 0 else "−" if tick < 0 else ""}{abs(tick):g} %</text>')
     current = None
     for row in data:
         if row["variant"] != current:
             current = row["variant"]
-            parts.append(f'<text x="4" y="{y + 16}" class="variant">{e(current.replace("_", " "))}</text>')
+            parts.append(f'<text x="4" y="{y + 17}" class="variant">{e(current.replace("_", " "))}</text>')
             y += ROW
         kpi, call = row["kpi"], row["call"]
         colour = COLOURS[call]
-        values = [v for v in (row["diff"], row["low"], row["high"]) if v == v]
-        span = max((abs(v) for v in values), default=0.0) or 1.0
-        x = lambda v: LEFT + PLOT / 2 + (PLOT / 2 - 12) * v / span  # noqa: E731
         mid = y + ROW / 2
         parts.append(f'<g><title>{e(row["text"])}</title>')
         parts.append(f'<rect x="0" y="{y}" width="{width}" height="{ROW}" class="band"/>')
-        parts.append(f'<text x="16" y="{mid + 4}" class="label">{e(kpi.label)} ({e(kpi.unit)})</text>')
-        parts.append(f'<line x1="{LEFT + PLOT / 2}" x2="{LEFT + PLOT / 2}" y1="{y + 3}" y2="{y + ROW - 3}" '
-                     'class="zero"/>')
-        if row["low"] == row["low"] and row["high"] == row["high"]:
-            parts.append(f'<line x1="{x(row["low"]):.1f}" x2="{x(row["high"]):.1f}" y1="{mid}" y2="{mid}" '
+        parts.append(f'<text x="16" y="{mid + 5}" class="label">{e(kpi.label)} ({e(kpi.unit)})</text>')
+        parts.append(f'<line x1="{centre}" x2="{centre}" y1="{y + 3}" y2="{y + ROW - 3}" class="zero"/>')
+        low, high, rel = row["rel_low"], row["rel_high"], row["rel_diff"]
+        if low == low and high == high:
+            parts.append(f'<line x1="{x(low):.1f}" x2="{x(high):.1f}" y1="{mid}" y2="{mid}" '
                          f'stroke="{colour}" stroke-width="4" stroke-linecap="round"/>')
+        if rel == rel:
+            if abs(rel) > limit:  # beyond the axis (or from a baseline of zero): an arrow at the edge
+                tip, back = x(rel), x(rel) - (8 if rel > 0 else -8)
+                parts.append(f'<polygon points="{tip:.1f},{mid} {back:.1f},{mid - 6} {back:.1f},{mid + 6}" '
+                             f'fill="{colour}"/>')
+            else:
+                parts.append(f'<circle cx="{x(rel):.1f}" cy="{mid}" r="5" fill="{colour}"/>')
         if row["diff"] == row["diff"]:
-            parts.append(f'<circle cx="{x(row["diff"]):.1f}" cy="{mid}" r="5" fill="{colour}"/>')
             number = f"{'+' if row['diff'] > 0 else ''}{fmt(kpi, row['diff'])}"
             if number.lstrip("+-") == fmt(kpi, 0.0):
                 number = fmt(kpi, 0.0)
         else:
             number = "—"
-        parts.append(f'<text x="{LEFT + PLOT + 10}" y="{mid + 4}" class="label">{e(number)} '
+        parts.append(f'<text x="{LEFT + PLOT + 10}" y="{mid + 5}" class="label">{e(number)} '
                      f'<tspan fill="{colour}">{e(WORDS[call])}</tspan></text></g>')
         y += ROW
-    style = ("<style>.axis{font:12px system-ui,sans-serif;fill:#555}.variant{font:bold 14px system-ui,sans-serif}"
-             ".label{font:13px system-ui,sans-serif;fill:#222}.zero{stroke:#999;stroke-dasharray:3 2}"
+    style = ("<style>.axis{font:13px system-ui,sans-serif;fill:#555}.variant{font:bold 15px system-ui,sans-serif}"
+             ".label{font:14px system-ui,sans-serif;fill:#222}.zero{stroke:#999;stroke-dasharray:3 2}"
              ".band{fill:transparent}g:hover .band{fill:#f2f2f2}</style>")
     return (f'<svg class="effects" viewBox="0 0 {width} {y + 6}" width="{width}" role="img" '
             f'aria-label="change of every headline figure against the baseline">{style}{"".join(parts)}</svg>')
