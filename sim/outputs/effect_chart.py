@@ -57,13 +57,17 @@ def _relative(value: float, level: float) -> float:
 
 
 def axis_limit(data: list[dict]) -> float:
-    """The shared axis, ±this many per cent: the largest finite end, at least 5 %, at most 100 %."""
-    ends = [abs(r[k]) for r in data for k in ("rel_diff", "rel_low", "rel_high") if r[k] == r[k] and abs(r[k]) < 1e300]
+    """The shared axis, ±this many per cent: the largest end below 100 %, rounded up, between 5 and 50 %.
+
+    A change of 100 % or more (a figure that vanishes or doubles, or starts from zero) would squeeze every
+    other row to the zero line; it ends in an arrow at the edge instead.
+    """
+    ends = [abs(r[k]) for r in data for k in ("rel_diff", "rel_low", "rel_high") if r[k] == r[k] and abs(r[k]) < 100]
     limit = max(ends, default=5.0)
-    for nice in (5, 10, 20, 25, 50, 100):
+    for nice in (5, 10, 20, 25, 50):
         if limit <= nice:
             return float(nice)
-    return 100.0
+    return 50.0
 
 
 def svg(spec, summary: pd.DataFrame, sentences: dict[tuple[str, str], str]) -> str:
@@ -100,7 +104,7 @@ def svg(spec, summary: pd.DataFrame, sentences: dict[tuple[str, str], str]) -> s
             parts.append(f'<line x1="{x(low):.1f}" x2="{x(high):.1f}" y1="{mid}" y2="{mid}" '
                          f'stroke="{colour}" stroke-width="4" stroke-linecap="round"/>')
         if rel == rel:
-            if abs(rel) > limit:  # beyond the axis (or from a baseline of zero): an arrow at the edge
+            if abs(rel) >= limit:  # at or beyond the axis (or from a baseline of zero): an arrow at the edge
                 tip, back = x(rel), x(rel) - (8 if rel > 0 else -8)
                 parts.append(f'<polygon points="{tip:.1f},{mid} {back:.1f},{mid - 6} {back:.1f},{mid + 6}" '
                              f'fill="{colour}"/>')
