@@ -16,7 +16,7 @@ import pandas as pd
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
-from sim.cli import removed_if_empty_on_failure
+from sim.cli import removed_if_empty_on_failure, run_hydra_app
 from sim.config.compose import register_configs, to_config
 from sim.config.errors import UserError, fail
 from sim.config.schema import Config
@@ -31,12 +31,12 @@ def main(cfg: DictConfig) -> None:
     hc = HydraConfig.get()
     out_dir = Path(hc.runtime.output_dir)
     with removed_if_empty_on_failure(out_dir, hc.job.name):  # a failed run leaves no empty folder
-        run(cfg, out_dir)
+        run(cfg, out_dir, list(hc.overrides.task))
 
 
-def run(cfg: DictConfig, out_dir: Path) -> None:
+def run(cfg: DictConfig, out_dir: Path, overrides: list[str] | tuple[str, ...] = ()) -> None:
     try:
-        config = to_config(cfg)
+        config = to_config(cfg, overrides)
     except UserError as err:
         fail(err)
     started = time.perf_counter()
@@ -69,4 +69,4 @@ def reduction_text(summary: dict, config: Config) -> str:
 
 if __name__ == "__main__":
     register_configs()
-    sys.exit(main())
+    sys.exit(run_hydra_app(main))

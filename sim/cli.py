@@ -34,10 +34,43 @@ def command(main: Callable[..., int]) -> Callable[..., int]:
         try:
             return main(*args, **kwargs)
         except (UserError, HydraException, OmegaConfBaseException) as err:
-            print(message(err), file=sys.stderr)
+            print(message(user_error(err) or err), file=sys.stderr)
             return 2
 
     return wrapped
+
+
+def user_error(err: BaseException) -> UserError | None:
+    """``err`` as the user's mistake it is (a UserError, or a Hydra/OmegaConf/YAML composition error); None: a bug."""
+    if isinstance(err, UserError):
+        return err
+    from sim.config.compose import composition_error
+
+    return composition_error(err)
+
+
+def run_hydra_app(main: Callable[[], object], on_error: Callable[[BaseException], None] | None = None) -> int:
+    """Run a ``@hydra.main`` app so that a user's mistake, at composition or in the job, is one line and status 2.
+
+    Hydra is asked to raise (HYDRA_FULL_ERROR) instead of printing its own several lines (an unknown
+    key's "to append use +" among them); the error is translated here. ``on_error`` sees any other
+    exception first (and may exit). HYDRA_FULL_ERROR=1 from the user keeps the full stack trace.
+    """
+    wants_trace = os.environ.get("HYDRA_FULL_ERROR") == "1"
+    os.environ["HYDRA_FULL_ERROR"] = "1"
+    try:
+        main()
+    except Exception as err:
+        if wants_trace:
+            raise
+        if on_error is not None and not isinstance(err, UserError):
+            on_error(err)
+        user = user_error(err)
+        if user is None:
+            raise
+        print(message(user), file=sys.stderr)
+        return 2
+    return 0
 
 
 def split_overrides(items: list[str], own: tuple[str, ...]) -> tuple[list[str], dict[str, str]]:

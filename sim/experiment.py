@@ -19,11 +19,11 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
-from sim.cli import removed_if_empty_on_failure
+from sim.cli import removed_if_empty_on_failure, run_hydra_app
 from sim.config.errors import UserError, fail
 from sim.experiments import sweep_callbacks
 from sim.experiments.compare import run_experiment, run_shard
-from sim.experiments.spec import for_district, from_app, register_experiments, sweep_dir
+from sim.experiments.spec import BROKEN, check_app_keys, for_district, from_app, register_experiments, sweep_dir
 from sim.outputs import report
 
 
@@ -31,23 +31,25 @@ from sim.outputs import report
 def main(cfg: DictConfig) -> dict | None:
     hc = HydraConfig.get()
     if hc.mode == RunMode.MULTIRUN:  # one job of a sweep: its shard, into the sweep's folder
-        app = OmegaConf.to_object(cfg)
-        app.experiment = from_app(app)
         try:
+            check_app_keys(cfg)
+            app = OmegaConf.to_object(cfg)
+            app.experiment = from_app(app, list(hc.overrides.task))
             return run_shard(app.experiment, sweep_dir(hc.sweep.dir), app.replications, app.shard, app.shards,
                              app.workers)
         except UserError as err:
             fail(err)
     out_dir = Path(hc.runtime.output_dir)
     with removed_if_empty_on_failure(out_dir, hc.job.name):  # a failed run leaves no empty folder
-        run(cfg, out_dir)
+        run(cfg, out_dir, list(hc.overrides.task))
     return None
 
 
-def run(cfg: DictConfig, out_dir: Path) -> None:
-    app = OmegaConf.to_object(cfg)
+def run(cfg: DictConfig, out_dir: Path, given: list[str] | tuple[str, ...] = ()) -> None:
     try:
-        app.experiment = from_app(app)
+        check_app_keys(cfg)  # an appended key (+replicatons=5) is refused, not carried along unread
+        app = OmegaConf.to_object(cfg)
+        app.experiment = from_app(app, given)
         _, summary, _ = run_experiment(app.experiment, out_dir, app.replications, app.workers)
     except UserError as err:
         fail(err)
@@ -59,27 +61,25 @@ def run(cfg: DictConfig, out_dir: Path) -> None:
 def cli() -> None:
     """``python -m sim.experiment``: errors in a line or two, never a launcher's stack trace.
 
-    Hydra is asked to raise (HYDRA_FULL_ERROR) so that a failed or cancelled job of a multirun
-    reaches us: we name the job and list the replications that are missing.
+    A user's mistake (an unknown key or option, a bad value, an experiment file that does not
+    parse) is one line, status 2 (:func:`sim.cli.run_hydra_app`). A failed or cancelled job of a
+    multirun reaches us too: we name the job and list the replications that are missing (status 1).
     """
     register_experiments()
-    wants_trace = os.environ.get("HYDRA_FULL_ERROR") == "1"
-    os.environ["HYDRA_FULL_ERROR"] = "1"
-    try:
-        main()
-    except UserError as err:
-        fail(err)
-    except Exception as err:
-        if wants_trace:
-            raise
-        if sweep_callbacks.running():
-            print(sweep_callbacks.describe_job_error(err), file=sys.stderr)
-            sweep_callbacks.report_failure()
-            sys.exit(1)
-        if type(err).__module__.split(".")[0] in ("hydra", "omegaconf"):  # bad override, unknown group...
-            print(f"Error: {err}\nSet HYDRA_FULL_ERROR=1 for a complete stack trace.", file=sys.stderr)
-            sys.exit(1)
-        raise
+    chosen = [a.partition("=")[2] for a in sys.argv[1:] if a.lstrip("+").startswith("experiment=")]
+    name = chosen[-1] if chosen else "default"
+    if name in BROKEN and os.environ.get("HYDRA_FULL_ERROR") != "1":
+        print(BROKEN[name], file=sys.stderr)
+        sys.exit(2)
+    sys.exit(run_hydra_app(main, on_error=multirun_failure))
+
+
+def multirun_failure(err: BaseException) -> None:
+    """A job of a running multirun failed: name it, list what is missing, exit 1."""
+    if sweep_callbacks.running():
+        print(sweep_callbacks.describe_job_error(err), file=sys.stderr)
+        sweep_callbacks.report_failure()
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sim.cli import command
 from sim.config.schema import ConfigError
-from sim.experiments.sensitivity import DESIGNS, effects, load_design, outside_ranges, run
+from sim.experiments.sensitivity import DESIGNS, check_metrics, effects, load_design, outside_ranges, run
 from sim.outputs import study_plots
 from sim.outputs.files import write_csv
 
@@ -37,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
         design = replace(design, replications=args.replications)
     if args.org:
         design = replace(design, org=args.org)
+    check_metrics(design)  # a misspelt metric is named before any replication runs
     outside = outside_ranges(design)
     for key, value, (low, high) in outside:
         print(f"Note: {design.org}'s own {key} is {value:g}, outside the design's range {low:g}–{high:g}: "

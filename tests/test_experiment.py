@@ -249,8 +249,8 @@ def test_fewer_than_two_replications_are_rejected(n):
 
 
 @pytest.mark.parametrize("override, key, mentions", [
-    ("variant=[brod]", "experiment.variants.typo", "brod"),
-    ("variant.nonexistent_knob=1", "experiment.variants.typo", "nonexistent_knob"),
+    ("variant=[brod]", "experiment.variants.typo: variant", "brod"),
+    ("variant.nonexistent_knob=1", "experiment.variants.typo: variant.nonexistent_knob", "nonexistent_knob"),
     ("org.arrivals_per_week=-1", "experiment.variants.typo: org.arrivals_per_week", "-1"),
 ], ids=["unknown-variant-config", "unknown-key", "invalid-value"])
 def test_bad_variant_overrides_name_the_variant(override, key, mentions):
@@ -274,7 +274,7 @@ def test_run_experiment_checks_before_running_anything(tmp_path, monkeypatch):
     monkeypatch.setattr(runner, "run_many", no_runs)
     with pytest.raises(ConfigError) as err:
         run_experiment(tiny_spec(variants={BASELINE: ["variant=[as_is]"], "typo": ["variant=[brod]"]}), tmp_path)
-    assert err.value.key == "experiment.variants.typo"
+    assert err.value.key == "experiment.variants.typo: variant"
     with pytest.raises(ConfigError) as err:
         run_experiment(tiny_spec(baseline="nope"), tmp_path)
     assert err.value.key == "experiment.baseline"

@@ -8,20 +8,20 @@ the config a run gets holds every value it uses (and its cache key covers them).
 from __future__ import annotations
 
 import csv
-from dataclasses import replace
+from dataclasses import fields, is_dataclass, replace
 from pathlib import Path
 
 from hydra import compose, initialize_config_dir
 from hydra.core.config_store import ConfigStore
 from hydra.core.global_hydra import GlobalHydra
 from hydra.initialize import get_gh_backup, restore_gh_from_backup
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig, ListConfig, OmegaConf
 
-from sim.config.errors import ConfigError
+from sim.config.errors import ConfigError, UserError, as_user_error, unknown_key
 from sim.config.plausible import get_key
 from sim.config.schema import Config, Org
 from sim.config.validate import validate
-from sim.config.vocabulary import DISTRICTS
+from sim.config.vocabulary import DISTRICTS, EXCLUSIVE_VARIANTS
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG_DIR = ROOT / "configs"
@@ -38,8 +38,75 @@ def register_configs() -> None:
     ConfigStore.instance().store(name="config_schema", node=Config)
 
 
-def to_config(cfg: DictConfig) -> Config:
-    """Hydra's composed config → a resolved, validated config (raises ConfigError)."""
+def config_groups() -> dict[str, list[str]]:
+    """The options of every config group (``configs/<group>/*.yaml``, and the experiments), to list in errors."""
+    groups = {d.name: sorted(p.stem for p in d.glob("*.yaml")) for d in CONFIG_DIR.iterdir() if d.is_dir()}
+    groups["experiment"] = sorted({*(p.stem for p in EXPERIMENT_DIR.glob("*.yaml")),
+                                   *(name.removesuffix(".yaml") for name in
+                                     ConfigStore.instance().repo.get("experiment", {}))})
+    return groups
+
+
+def composition_error(err: BaseException) -> UserError | None:
+    """A Hydra/OmegaConf/YAML error while composing, as the user's error it is (None: a bug)."""
+    return as_user_error(err, config_groups())
+
+
+def check_keys(node: DictConfig, path: str = "") -> None:
+    """Refuse a key the schema does not have, anywhere in a composed config.
+
+    Hydra refuses ``org.recepton=3`` itself, but an append (``+org.recepton=3``) and a
+    ``@package _global_`` file go around the schema's struct flag, and OmegaConf would hand the
+    stray key on as an attribute nobody reads; a typo must not run silently with the default.
+    """
+    owner = OmegaConf.get_type(node)
+    known = {f.name for f in fields(owner)} if is_dataclass(owner) else None
+    for key in node.keys():
+        full = f"{path}.{key}" if path else str(key)
+        if known is not None and key not in known:
+            child = node._get_node(key)
+            value = OmegaConf.to_container(child) if isinstance(child, (DictConfig, ListConfig)) else \
+                child._value() if child is not None else None
+            raise unknown_key(full, value, sorted(known))
+        child = node._get_node(key)
+        if isinstance(child, DictConfig) and not child._is_none() and not child._is_missing():
+            check_keys(child, full)
+        elif isinstance(child, ListConfig) and not child._is_none() and not child._is_missing():
+            for i, item in enumerate(child._iter_ex(resolve=False)):
+                if isinstance(item, DictConfig):
+                    check_keys(item, f"{full}[{i}]")
+
+
+def chosen_variants(overrides: list[str] | tuple[str, ...]) -> list[str]:
+    """The variant files an override list chooses (``variant=[broad,module_admins]``; the last one counts)."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    chosen: list[str] = ["as_is"]
+    try:
+        parsed = OverridesParser.create().parse_overrides(list(overrides))
+    except Exception:  # Hydra refuses a malformed override itself, with its own message
+        return chosen
+    for o in parsed:
+        if o.key_or_group == "variant" and o.package is None and not o.is_delete():
+            value = o.value()
+            chosen = [str(v) for v in value] if isinstance(value, list) else [str(value)]
+    return chosen
+
+
+def check_variants(overrides: list[str] | tuple[str, ...]) -> None:
+    """Refuse two variants that set the same thing two ways (``variant=[broad,specialised]``)."""
+    chosen = chosen_variants(overrides)
+    for setting, group in EXCLUSIVE_VARIANTS.items():
+        both = [v for v in group if v in chosen]
+        if len(both) > 1:
+            raise ConfigError("variant", f"[{','.join(chosen)}]",
+                              f"{' and '.join(both)} contradict each other (both set {setting}): choose one")
+
+
+def to_config(cfg: DictConfig, overrides: list[str] | tuple[str, ...] = ()) -> Config:
+    """Hydra's composed config (and the overrides that made it) → a resolved, validated config (raises ConfigError)."""
+    check_variants(overrides)
+    check_keys(cfg)
     obj = OmegaConf.to_object(cfg)
     assert isinstance(obj, Config)
     return validate(with_plausible_set(resolve(obj)))
@@ -53,9 +120,14 @@ def load_config(overrides: list[str] | tuple[str, ...] = ()) -> Config:
     try:
         with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
             cfg = compose(config_name="config", overrides=list(overrides))
+    except Exception as err:  # an unknown key or option, a bad value, a YAML file that does not parse
+        user = composition_error(err)
+        if user is None:
+            raise
+        raise user from None
     finally:
         restore_gh_from_backup(backup)
-    return to_config(cfg)
+    return to_config(cfg, overrides)
 
 
 def load_org_file(path: Path | str) -> Org:

@@ -82,6 +82,12 @@ ROLE_GROUPS = {
     "payment_officer": ("payment_officer",), "deputy_manager": ("deputy_manager",), "cash_office": ("cash_office",),
 }
 
+# Variants (configs/variant/) that set the same thing two ways: at most one of each group in a variant list.
+# The setting they both make -> the variants.
+EXCLUSIVE_VARIANTS = {"variant.specialisation.mode": ("broad", "specialised"),
+                      "variant.reception.mode": ("own_reception", "common_reception"),
+                      "variant.payment.pairing": ("paired", "caseworker_owns")}
+
 # The studied districts (004, Governo 2011): configs/org/<key>.yaml and the name the study uses.
 DISTRICTS = {"farsta": "Farsta", "sodermalm": "Södermalm", "hasselby_vallingby": "Hässelby-Vällingby"}
 

@@ -19,6 +19,7 @@ from omegaconf import OmegaConf
 
 from sim.analysis.stats import estimate
 from sim.config.compose import CONFIG_DIR, load_config
+from sim.config.errors import NO_VALUE
 from sim.config.schema import WARMUP_WEEKS, ConfigError
 from sim.experiments.runner import run_many
 
@@ -41,8 +42,18 @@ def load_design(path: Path) -> Design:
                           f"a YAML file; shipped: {', '.join(p.name for p in DESIGNS.glob('*.yaml'))}")
     try:
         design = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(Design), OmegaConf.load(path)))
-    except Exception as err:  # OmegaConf names the key and the bad value
+    except Exception as err:  # OmegaConf names the key and the bad value; YAML the line
+        from dataclasses import fields
+
+        from sim.config.compose import composition_error
+        from sim.config.errors import unknown_key
+
         key = getattr(err, "full_key", None) or "--design"
+        if " not in " in str(err) and "." not in str(key):
+            raise unknown_key(str(key), NO_VALUE, [f.name for f in fields(Design)], source=str(path)) from None
+        user = composition_error(err)
+        if user is not None and type(user).__name__ != "UserError":  # a YAML line, a value's type
+            raise user from None
         raise ConfigError(str(key), str(path), str(err).splitlines()[0]) from None
     if not design.inputs:
         raise ConfigError("inputs", {}, "list at least one input: key: [low, high]")
@@ -85,7 +96,25 @@ def outside_ranges(design: Design) -> list[tuple[str, float, tuple[float, float]
     return out
 
 
+def check_metrics(design: Design) -> None:
+    """Refuse a metric the summary does not have before any replication runs: a one-week dry run of the
+    district names the figures there are."""
+    from sim.config.errors import did_you_mean
+    from sim.experiments.runner import run_summary
+
+    try:
+        figures = [k for k in run_summary(load_config([f"org={design.org}", "horizon_weeks=1", "warmup_weeks=0"]))
+                   if k not in ("org", "seed")]
+    except ConfigError:  # a bad org: the runs name it
+        return
+    for metric in design.metrics:
+        if metric not in figures:
+            raise ConfigError("metrics", metric, f"not a summary figure{did_you_mean(metric, figures)}; "
+                              f"figures: {', '.join(figures)}")
+
+
 def run(design: Design, out_dir: Path, workers: int | None = None) -> pd.DataFrame:
+    check_metrics(design)
     configs, index = [], []
     for name, level, value, overrides in points(design):
         try:

@@ -88,22 +88,82 @@ def for_district(spec: ExperimentSpec) -> ExperimentSpec:
     return replace(spec, district=name, title=title, question=question)
 
 
-def from_app(app: ExperimentApp) -> ExperimentSpec:
-    """The experiment with the top-level ``parameters=``, ``horizon_weeks=`` and ``warmup_weeks=`` applied."""
+def check_app_keys(cfg) -> None:
+    """Refuse a key the experiment app does not have; a model setting (``+org.reception.caseworkers=3``) is
+    pointed to ``experiment.overrides``, which applies it to every variant."""
+    from dataclasses import fields
+
+    from sim.config.compose import check_keys
+    from sim.config.schema import Config
+
+    try:
+        check_keys(cfg)
+    except ConfigError as err:
+        if err.key.split(".")[0] in {f.name for f in fields(Config)}:
+            raise ConfigError(err.key, err.value, "not a key of python -m sim.experiment; a model setting for every "
+                              f"variant goes into the experiment's overrides, e.g. 'experiment.overrides=[\"{err.key}"
+                              "=<value>\"]', or into one variant's list in the experiment file") from None
+        raise
+
+
+def from_app(app: ExperimentApp, given: list[str] | tuple[str, ...] = ()) -> ExperimentSpec:
+    """The experiment with the top-level ``parameters=``, ``horizon_weeks=`` and ``warmup_weeks=`` applied.
+
+    Refuses the app's own bad values by the key the user wrote (``workers=0``, ``horizon_weeks=30``
+    below the experiment's warm-up), before any variant is built. ``given``: the command line's overrides,
+    to blame the warm-up or the horizon the user changed.
+    """
+    if app.workers is not None and app.workers < 1:
+        raise ConfigError("workers", app.workers, "must be at least 1 (or leave it unset for all cores)")
     spec = with_parameters(app.experiment, app.parameters)
     if app.horizon_weeks is not None:
         spec = replace(spec, horizon_weeks=float(app.horizon_weeks))
     if app.warmup_weeks is not None:
         spec = replace(spec, warmup_weeks=float(app.warmup_weeks))
+    keys = {g.partition("=")[0].lstrip("+~") for g in given}
+    warmup = "warmup_weeks" if app.warmup_weeks is not None else "experiment.warmup_weeks"
+    horizon = "horizon_weeks" if app.horizon_weeks is not None else "experiment.horizon_weeks"
+    check_horizon(spec, horizon, warmup, blame_horizon=horizon in keys and warmup not in keys)
     return spec
 
 
+def check_horizon(spec: ExperimentSpec, horizon: str = "experiment.horizon_weeks",
+                  warmup: str = "experiment.warmup_weeks", blame_horizon: bool = False) -> None:
+    """The warm-up must end before the horizon (which includes it): blamed on the key the user changed."""
+    if spec.warmup_weeks < spec.horizon_weeks:
+        return
+    h, w = f"{spec.horizon_weeks:g}", f"{spec.warmup_weeks:g}"
+    if blame_horizon:
+        raise ConfigError(horizon, spec.horizon_weeks,
+                          f"must be above the warm-up ({warmup} = {w}), which it includes; "
+                          f"set a shorter warm-up too, e.g. {horizon}={h} warmup_weeks=<below {h}>")
+    raise ConfigError(warmup, spec.warmup_weeks,
+                      f"must be below the horizon ({horizon} = {h}), which includes the warm-up")
+
+
+# Experiment files that do not parse: name -> the YAML error (file, line), shown when that experiment is chosen.
+BROKEN: dict[str, str] = {}
+
+
 def register_experiments(directory: Path = EXPERIMENT_DIR) -> None:
-    """The experiment app's schema, and every ``<directory>/*.yaml`` as an option of the ``experiment`` group."""
+    """The experiment app's schema, and every ``<directory>/*.yaml`` as an option of the ``experiment`` group.
+
+    A file that is not valid YAML is left out (and remembered in :data:`BROKEN`): it breaks only its
+    own experiment, which then reports the file and the line.
+    """
+    import yaml
+
+    from sim.config.errors import yaml_message
+
     cs = ConfigStore.instance()
     cs.store(name="experiment_app_schema", node=ExperimentApp)
     for path in sorted(Path(directory).glob("*.yaml")):
-        cs.store(group="experiment", name=path.stem, node=OmegaConf.load(path))
+        try:
+            node = OmegaConf.load(path)
+        except yaml.YAMLError as err:
+            BROKEN[path.stem] = yaml_message(err)
+            continue
+        cs.store(group="experiment", name=path.stem, node=node)
 
 
 def check(spec: ExperimentSpec, replications: int) -> None:
@@ -115,6 +175,11 @@ def check(spec: ExperimentSpec, replications: int) -> None:
                           f"name the baseline variant, one of: {', '.join(spec.variants)}")
     if spec.baseline not in spec.variants:
         raise ConfigError("experiment.baseline", spec.baseline, f"must be one of: {', '.join(spec.variants)}")
+    if len(spec.variants) < 2:
+        raise ConfigError("experiment.variants", list(spec.variants),
+                          f"needs a variant besides the baseline {spec.baseline} to compare with, "
+                          "e.g. broad: [\"variant=[broad]\"]")
+    check_horizon(spec)
     if replications < 2:
         raise ConfigError("replications", replications, "must be at least 2 for a confidence interval")
 
