@@ -5,7 +5,8 @@ variant (common random numbers) and the differences to the baseline are paired. 
 run directory: ``results.csv``/``.parquet`` (tidy: variant, replication, metric, value),
 ``summary.csv`` (mean, 95 % CI, paired difference to the baseline with its CI), the plots and
 ``report.html``. A killed experiment started again with the same directory reuses the
-replications that finished.
+replications that finished; a different experiment there is refused (:func:`sharding.claim`), and
+two runs of the same experiment at once share the replications (:mod:`sim.experiments.runner`).
 """
 
 from __future__ import annotations
@@ -107,8 +108,10 @@ def run_experiment(spec: ExperimentSpec, out_dir: Path, replications: int | None
                    workers: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame, list[dict]]:
     """Run (or resume) every replication of every variant; write results, summary, plots, report."""
     n, order, planned = plan(spec, replications)
+    sharding.claim(out_dir, spec)  # another experiment's folder is refused before anything is written
     results = runner.run_many([c for _, _, c in planned], cache_dir=out_dir / "replications", workers=workers,
-                       label=f"{spec.name}: {len(order)} variants x {n}", job=runner.run_detail)
+                              label=f"{spec.name}: {len(order)} variants x {n}", job=runner.run_detail,
+                              replications=[k for _, k, _ in planned])
     return write_outputs(spec, out_dir, n, order, planned, results)
 
 
@@ -117,10 +120,12 @@ def run_shard(spec: ExperimentSpec, out_dir: Path, replications: int | None, sha
     """One Hydra job of a multirun: this shard's replications of every variant, into the shared cache."""
     sharding.check(shard, shards)
     n, order, planned = plan(spec, replications)
+    sharding.claim(out_dir, spec)  # another experiment's folder is refused before anything is written
     sharding.write_plan(out_dir, spec, n, shards)
     mine = sharding.select(planned, shard, shards)
     runner.run_many([c for _, _, c in mine], cache_dir=out_dir / "replications", workers=workers,
-             label=f"{spec.name} shard {shard}/{shards}", job=runner.run_detail)
+                    label=f"{spec.name} shard {shard}/{shards}", job=runner.run_detail,
+                    replications=[k for _, k, _ in mine])
     return {"shard": shard, "runs": len(mine)}
 
 
@@ -128,7 +133,8 @@ def finish(out_dir: Path, job_name: str = "experiment", command: str = "") -> pd
     """Aggregate a multirun's shared cache exactly like a local run; name the jobs whose work is missing."""
     spec, n, shards = sharding.read_plan(out_dir)
     order, planned = variant_configs(spec, n)
-    results = runner.cached([c for _, _, c in planned], out_dir / "replications", runner.run_detail)
+    results = runner.cached([c for _, _, c in planned], out_dir / "replications", runner.run_detail,
+                            [k for _, k, _ in planned])
     missing = sharding.missing_by_shard(planned, results, shards)
     if missing:
         total = sum(len(v) for v in missing.values())

@@ -6,19 +6,113 @@ job ``s`` runs every variant's replications ``k`` with ``k % shards == s`` in it
 pool. All jobs write into one shared cache (``<sweep dir>/replications``), keyed by config,
 so the aggregate does not depend on how the work was split, on which launcher ran it, or in
 which order the jobs finished — and a sweep started again runs only what is missing.
+
+A run directory (a local run's ``hydra.run.dir`` or a sweep's ``hydra.sweep.dir``) belongs to one
+experiment: :func:`claim` records its identity (``experiment_identity.json``: a hash of what changes
+its results, not of the number of replications, so a run can be extended) and refuses a different
+experiment there before anything is written.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import sys
 from dataclasses import asdict
 from pathlib import Path
 
+from filelock import FileLock
+
+from sim.config.errors import UserError
 from sim.config.schema import ConfigError
 from sim.experiments.spec import ExperimentSpec
-from sim.outputs.files import write_json
+from sim.outputs.files import remove_stale_temporaries, write_json
 
 PLAN = "experiment.json"
+IDENTITY = "experiment_identity.json"
+# What changes an experiment's results. Not the replications (adding some to a run must work), nor the
+# title, question or district name (they change the report's words, not its numbers).
+IDENTIFYING = ("name", "org", "baseline", "variants", "overrides", "horizon_weeks", "warmup_weeks")
+
+
+# The driver of a multirun sees the experiment before the top-level parameters=, horizon_weeks= and
+# warmup_weeks= are applied (they change overrides and the horizon): it checks these, its jobs all.
+NAMED = ("name", "org", "baseline", "variants")
+
+
+class RunDirInUse(ConfigError):
+    """A run directory that holds another experiment's results (a ConfigError, so that every entry point,
+    a sweep's callbacks included, prints it as one line and exits with status 2)."""
+
+    kind = "Error"
+
+    def __init__(self, out_dir: Path, message: str):
+        self.key, self.value, self.allowed = "hydra.run.dir", str(out_dir), message
+        UserError.__init__(self, message)
+
+
+def identity(spec: ExperimentSpec) -> dict:
+    """``{"experiment": name, "identity": hash, "settings": {...}}`` of what makes ``spec``'s results."""
+    settings = {
+        "name": spec.name, "org": spec.org, "baseline": spec.baseline,
+        "variants": {name: [str(o) for o in overrides] for name, overrides in spec.variants.items()},
+        "overrides": [str(o) for o in spec.overrides],
+        "horizon_weeks": float(spec.horizon_weeks), "warmup_weeks": float(spec.warmup_weeks),
+    }
+    digest = hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:12]
+    return {"experiment": spec.name, "identity": digest, "settings": settings}
+
+
+def claim(out_dir: Path, spec: ExperimentSpec) -> None:
+    """Make ``out_dir`` ``spec``'s run directory, or refuse (:class:`RunDirInUse`, nothing written) if it
+    is another experiment's; then remove the temporaries that a killed run's writes left in it."""
+    out_dir = Path(out_dir)
+    mine = identity(spec)
+    _refuse_other(out_dir, _recorded(out_dir, warn=False), mine)  # before anything is written
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with FileLock(out_dir / f".{IDENTITY}.lock"):  # two runs starting at once: one claims, the other checks
+        recorded = _recorded(out_dir, warn=True)
+        _refuse_other(out_dir, recorded, mine)
+        if recorded != mine:
+            write_json(out_dir / IDENTITY, mine)
+        remove_stale_temporaries(out_dir)
+
+
+def check_owner(out_dir: Path, spec: ExperimentSpec, fields: tuple[str, ...] = IDENTIFYING) -> None:
+    """Refuse ``spec`` in ``out_dir`` if the experiment recorded there differs in ``fields``; write nothing."""
+    _refuse_other(Path(out_dir), _recorded(Path(out_dir), warn=False), identity(spec), fields)
+
+
+def _recorded(out_dir: Path, warn: bool) -> dict | None:
+    """The identity ``out_dir`` records; None if it records none (a new folder, or an older version's)."""
+    path = out_dir / IDENTITY
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, RecursionError) as err:
+        data = err
+    if isinstance(data, dict) and isinstance(data.get("identity"), str) and isinstance(data.get("settings"), dict):
+        return data
+    if warn:
+        print(f"warning: {path} is damaged ({' '.join(str(data).split())[:80]}); the folder is taken as this "
+              "experiment's", file=sys.stderr, flush=True)
+    return None
+
+
+def _refuse_other(out_dir: Path, recorded: dict | None, mine: dict, fields: tuple[str, ...] = IDENTIFYING) -> None:
+    if recorded is None:
+        return
+    theirs = recorded["settings"]
+    differ = [k for k in fields if theirs.get(k) != mine["settings"].get(k)]
+    if fields == IDENTIFYING and not differ and recorded["identity"] != mine["identity"]:
+        differ = ["settings"]
+    if not differ:
+        return
+    raise RunDirInUse(out_dir, (
+        f"{out_dir} holds experiment '{recorded.get('experiment', '?')}' ({recorded['identity']}), not "
+        f"'{mine['experiment']}' ({mine['identity']}; differs in {', '.join(differ)}): run it in another folder "
+        "(hydra.run.dir=..., or hydra.sweep.dir=... with -m) or remove that one"))
 
 
 def check(shard: int, shards: int) -> None:
@@ -39,7 +133,9 @@ def select(planned: list, shard: int, shards: int) -> list:
 
 
 def write_plan(out_dir: Path, spec, replications: int, shards: int) -> None:
-    """What the driver needs to aggregate and to report missing work, next to the results."""
+    """What the driver needs to aggregate and to report missing work, next to the results. Refused in a
+    folder that holds another experiment (:func:`check_owner`; a job claims the folder, :func:`claim`)."""
+    check_owner(out_dir, spec, NAMED)
     write_json(out_dir / PLAN, {"spec": asdict(spec), "replications": replications, "shards": shards})
 
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
+import socket
 import tempfile
+import time
 from pathlib import Path
 from typing import Any, Callable
 
@@ -28,11 +31,13 @@ HEADLINE = (
 def atomic_write(path: Path, write: Callable[[Path], Any]) -> None:
     """Call ``write(tmp)`` on a temporary file beside ``path`` and rename it into place.
 
-    A crash half-way leaves at most a ``.tmp`` file, never a truncated ``path``.
+    A crash half-way leaves at most a ``.tmp`` file, never a truncated ``path``. The temporary's name,
+    ``.<name>.<pid>@<host>.<random>.tmp``, says which process wrote it, so the next run in the folder can
+    tell a killed write's leftover from a write in progress (:func:`remove_stale_temporaries`).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}@{_host()}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:
         write(Path(tmp))
@@ -41,6 +46,56 @@ def atomic_write(path: Path, write: Callable[[Path], Any]) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+# .<name>.<pid>@<host>.<random>.tmp (atomic_write), or .<name>.<random>.tmp (older versions)
+_TEMPORARY = re.compile(r"^\.(?P<name>.+?)(?:\.(?P<pid>\d+)@(?P<host>[A-Za-z0-9_-]+))?\.(?P<rand>[A-Za-z0-9_]+)\.tmp$")
+FOREIGN_AGE = 24 * 3600.0  # seconds: a temporary of another machine (or of an older version) left that long is dead
+
+
+def _host() -> str:
+    """This machine's short name, as it can stand in a file name."""
+    return re.sub(r"[^A-Za-z0-9_-]", "-", socket.gethostname().split(".")[0]) or "host"
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
+def remove_stale_temporaries(folder: Path, recursive: bool = True) -> list[Path]:
+    """Remove what killed :func:`atomic_write` calls left in ``folder``; return the files removed.
+
+    A temporary written on this machine is stale when its process is gone (a write in progress, by this
+    run or another one at the same time, is kept); one written on another machine (a Slurm node sharing the
+    folder), or by a version that did not name its process, when it is older than :data:`FOREIGN_AGE`.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    removed = []
+    for tmp in (folder.rglob(".*.tmp") if recursive else folder.glob(".*.tmp")):
+        match = _TEMPORARY.match(tmp.name)
+        if match is None or not tmp.is_file():
+            continue
+        try:
+            if match["pid"] and match["host"] == _host():
+                stale = not _alive(int(match["pid"]))
+            else:
+                stale = time.time() - tmp.stat().st_mtime > FOREIGN_AGE
+            if stale:
+                tmp.unlink()
+                removed.append(tmp)
+        except OSError:  # gone meanwhile (renamed into place, or removed by another run): nothing to do
+            continue
+    return removed
 
 
 def _umask() -> int:

@@ -36,12 +36,22 @@ def plain(text: str) -> str:
     return text.replace("_", " ")
 
 
+# Byte-identical files from identical runs: no date in an SVG or PDF (a PNG has none; its "Software" line names
+# the Matplotlib version, which is fine), and the ids of an SVG's clip paths and glyphs hashed with a fixed salt
+# instead of a random one.
+METADATA = {"svg": {"Date": None}, "pdf": {"CreationDate": None, "ModDate": None}}
+SVG_SALT = "caseflow"
+
+
 def save(fig, path: Path, formats: tuple[str, ...] = ("png",)) -> Path:
-    """Write ``fig`` atomically in each format (beside ``path``), close it; return the PNG's path."""
+    """Write ``fig`` atomically in each format (beside ``path``), the same bytes for the same figure; close it;
+    return the PNG's path."""
     path = Path(path)
-    for ext in formats:
-        target = path.with_suffix(f".{ext}")
-        atomic_write(target, lambda tmp, e=ext: fig.savefig(tmp, format=e, dpi=120, bbox_inches="tight"))
+    with plt.rc_context({"svg.hashsalt": SVG_SALT}):
+        for ext in formats:
+            target = path.with_suffix(f".{ext}")
+            atomic_write(target, lambda tmp, e=ext: fig.savefig(tmp, format=e, dpi=120, bbox_inches="tight",
+                                                                 metadata=METADATA.get(e)))
     plt.close(fig)
     return path.with_suffix(".png")
 
