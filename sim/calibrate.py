@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sim.cli import command
 from sim.config.compose import ORG_DIR
-from sim.intake.calibrate import EXAMPLES, LIKE, calibrate, fit_table
+from sim.intake.calibrate import EXAMPLES, LIKE, add_csv_options, calibrate, csv_options, fit_table
 
 
 @command
@@ -30,9 +30,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--name", required=True, help="the new org: configs/org/<name>.yaml, run with org=<name>")
     parser.add_argument("--out-dir", type=Path, default=ORG_DIR, help="where to write (default: configs/org)")
     parser.add_argument("--force", action="store_true", help="overwrite an existing file")
+    add_csv_options(parser)
     args = parser.parse_args(argv)
     sheet = args.staffing or EXAMPLES / f"{args.like}_staffing.csv"
-    target, _, fits = calibrate(sheet, args.name, args.time_use, args.durations, args.out_dir, args.force)
+    notes: list[str] = []
+    target, _, fits = calibrate(sheet, args.name, args.time_use, args.durations, args.out_dir, args.force,
+                                csv_options(args), notes)
+    for line in notes:
+        print(line)
     if fits:
         print("Duration fits (* = lowest AIC, written):\n" + fit_table(fits))
     print(f"Wrote {target}\nRun it:  python -m sim org={args.name}   "

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sim.cli import command
 from sim.config.compose import ORG_DIR
-from sim.intake.calibrate import EXAMPLES, LIKE, fit_table
+from sim.intake.calibrate import EXAMPLES, LIKE, add_csv_options, csv_options, fit_table
 from sim.intake.mine import mine, read_log, write_config
 
 
@@ -27,10 +27,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--name", required=True)
     parser.add_argument("--out-dir", type=Path, default=ORG_DIR)
     parser.add_argument("--force", action="store_true")
+    dates = parser.add_mutually_exclusive_group()
+    dates.add_argument("--dayfirst", action="store_const", const=True, dest="dayfirst",
+                       help="dates such as 13/01/2011 are day/month/year (detected if a day is above 12)")
+    dates.add_argument("--monthfirst", action="store_const", const=False, dest="dayfirst",
+                       help="dates such as 01/13/2011 are month/day/year")
+    parser.add_argument("--drop-outliers", action="store_true",
+                        help="leave out rows with timestamps far outside the log's span (placeholders such as "
+                             "1970-01-01, 2099-12-31) instead of refusing the log")
+    add_csv_options(parser)
     args = parser.parse_args(argv)
     sheet = args.staffing or EXAMPLES / f"{args.like}_staffing.csv"
-    mined = mine(read_log(args.log), str(args.log))
-    target, _ = write_config(mined, args.log, sheet, args.name, args.out_dir, args.force)
+    options, warnings, notes = csv_options(args), [], []
+    log = read_log(args.log, options, args.dayfirst, args.drop_outliers, warnings)
+    for line in warnings:
+        print(f"Warning: {line}", file=sys.stderr)
+    mined = mine(log, str(args.log))
+    target, _ = write_config(mined, args.log, sheet, args.name, args.out_dir, args.force, options, notes)
+    for line in notes:
+        print(line)
     print(f"{mined.cases} cases over {mined.weeks:.1f} working weeks; resources per role in the log: "
           + ", ".join(f"{k} {v}" for k, v in sorted(mined.resources.items())))
     for key, (value, how) in mined.settings.items():

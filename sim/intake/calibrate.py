@@ -1,6 +1,10 @@
 """A municipality's own data → an org config (the job of ``python -m sim.calibrate``).
 
-Inputs (CSV, UTF-8, a header row; examples in ``examples/own_data/``):
+Inputs (CSV with a header row; examples in ``examples/own_data/``). The encoding (UTF-8 with or
+without a BOM, UTF-16 with a BOM, Windows-1252), the delimiter (comma, semicolon, tab) and the
+decimal separator (``1.5`` or ``1,5``, as a Swedish Excel saves it) are detected, or given as
+options (``--encoding``, ``--delimiter``, ``--decimal``). A thousands separator is never read as a
+decimal one: ``1,200`` is refused as ambiguous unless ``--decimal ,`` says it is 1.2.
 
 * **staffing** — one row per setting: ``key,value,source``. ``key`` is an org setting as in
   ``configs/org/*.yaml`` (``arrivals_per_week``, ``reception.caseworkers``,
@@ -18,8 +22,11 @@ Every error names the file, the row (as a spreadsheet counts it, header = 1) and
 
 from __future__ import annotations
 
+import argparse
+import codecs
 import csv
 import difflib
+import io
 import json
 import math
 import re
@@ -62,39 +69,230 @@ class InputError(UserError):
 
 # --- reading ---------------------------------------------------------------------------------
 
-def read_rows(path: Path, required: tuple[str, ...], one_of: tuple[str, ...] = ()) -> tuple[list[str], list]:
-    """(header, [(row number, {column: text})]) after checking the header."""
-    path = Path(path)
+DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
+DELIMITER_NAMES = {",": ",", "comma": ",", ";": ";", "semicolon": ";", "tab": "\t", "\\t": "\t", "\t": "\t"}
+MAGIC = {b"PAR1": "a Parquet file", b"PK\x03\x04": "a zip archive (an Excel .xlsx workbook?)",
+         b"\xd0\xcf\x11\xe0": "an old Excel .xls workbook"}
+_POINT = re.compile(r"[+-]?(\d+\.\d*|\.\d+)([eE][+-]?\d+)?")          # 1.5, .5, 2.0e3
+_COMMA = re.compile(r"[+-]?(\d+,\d+|,\d+)([eE][+-]?\d+)?")            # 1,5  0,125  12,75
+_AMBIGUOUS = re.compile(r"[+-]?[1-9]\d{0,2},\d{3}")                  # 1,200: 1.2, or 1200 with a thousands separator
+_THOUSANDS = re.compile(r"[+-]?[1-9]\d{0,2}([,\s\u00a0\u202f]\d{3})+(\.\d*)?|[+-]?[1-9]\d{0,2}(\s\d{3})+(,\d*)?")
+
+
+@dataclass(frozen=True)
+class CsvOptions:
+    """How to read a CSV file; ``None``: detect it (``--encoding``, ``--delimiter``, ``--decimal``)."""
+
+    encoding: str | None = None
+    delimiter: str | None = None  # ",", ";" or "\t"
+    decimal: str | None = None  # "." or ","
+
+
+def delimiter_option(text: str) -> str:
+    """``--delimiter`` as typed (``,`` ``;`` ``tab`` ``\\t`` ``comma`` ``semicolon``) → the character."""
+    try:
+        return DELIMITER_NAMES[text.lower()]
+    except KeyError:
+        raise ConfigError("--delimiter", text, "one of , ; tab") from None
+
+
+def decimal_option(text: str) -> str:
+    if text.lower() in (".", "point"):
+        return "."
+    if text.lower() in (",", "comma"):
+        return ","
+    raise ConfigError("--decimal", text, "'.' or ','")
+
+
+def add_csv_options(parser: argparse.ArgumentParser, decimal: bool = True) -> None:
+    """``--encoding``, ``--delimiter``, ``--decimal``: how to read the CSV files (detected if left out)."""
+    group = parser.add_argument_group("reading the CSV files (each detected if left out)")
+    group.add_argument("--encoding", help="utf-8, cp1252 (Excel's CSV in Sweden), latin-1, utf-16...")
+    group.add_argument("--delimiter", help="the separator between cells: , ; or tab")
+    if decimal:
+        group.add_argument("--decimal", help="the decimal separator: . or , (a Swedish Excel's 1,5)")
+
+
+def csv_options(args: argparse.Namespace) -> CsvOptions:
+    return CsvOptions(args.encoding or None, delimiter_option(args.delimiter) if args.delimiter else None,
+                      decimal_option(args.decimal) if getattr(args, "decimal", None) else None)
+
+
+@dataclass
+class Sheet:
+    """A CSV file read as text: its header and its rows (numbered as a spreadsheet counts them)."""
+
+    path: Path
+    header: list[str]
+    rows: list[tuple[int, dict[str, str]]]
+    encoding: str
+    delimiter: str
+    decimal: str = "."
+    decimal_given: bool = False  # --decimal: '1,200' is then taken as the user says
+    decimal_row: int | None = None  # the first row whose number showed the decimal separator
+
+    def describe(self) -> str | None:
+        """How the file was read, if it is not plain UTF-8, comma-separated with decimal points."""
+        parts = [p for p in (self.encoding if self.encoding != "UTF-8" else None,
+                             f"{DELIMITERS[self.delimiter]}-separated" if self.delimiter != "," else None,
+                             "decimal comma" if self.decimal == "," else None) if p]
+        return f"{self.path.name} read as {', '.join(parts)}" if parts else None
+
+    def number(self, row: int, column: str, text: str) -> float:
+        return parse_number(self, row, column, text)
+
+
+def decode(path: Path, encoding: str | None) -> tuple[str, str]:
+    """The file's text and the name of its encoding: UTF-8 (with or without a BOM), UTF-16 with a BOM, or
+    Windows-1252 (what Excel's "CSV" saves in Sweden); ``encoding`` to say which."""
+    data = path.read_bytes()
+    for magic, what in MAGIC.items():
+        if data.startswith(magic):
+            raise InputError(path, None, None, f"this is {what}, not a CSV text file; save it as CSV")
+    if not data.strip():
+        raise InputError(path, None, None, "empty file")
+    if encoding:
+        try:
+            codec = codecs.lookup(encoding).name
+        except LookupError:
+            raise ConfigError("--encoding", encoding, "an encoding such as utf-8, cp1252, latin-1 or utf-16") from None
+        tries = [("utf-8-sig" if codec == "utf-8" else codec, encoding)]
+    elif data.startswith(codecs.BOM_UTF8):
+        tries = [("utf-8-sig", "UTF-8")]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        tries = [("utf-16", "UTF-16")]
+    else:
+        if b"\x00" in data:
+            row = data[:data.index(b"\x00")].count(b"\n") + 1
+            raise InputError(path, row, None, "binary content (a NUL byte), not a CSV text file")
+        tries = [("utf-8", "UTF-8"), ("cp1252", "Windows-1252")]
+    for i, (codec, name) in enumerate(tries):
+        try:
+            return data.decode(codec), name
+        except UnicodeDecodeError as err:
+            if i == len(tries) - 1:
+                row = data[:err.start].count(b"\n") + 1
+                said = f"{name} (--encoding)" if encoding else " or ".join(n for _, n in tries)
+                raise InputError(path, row, None, f"byte 0x{data[err.start]:02X} is not {said} text; "
+                                 "pass --encoding (e.g. utf-8, cp1252, latin-1)") from None
+    raise AssertionError("unreachable")
+
+
+def _header(text: str, delimiter: str) -> list[str]:
+    return [h.strip().lower() for h in next(csv.reader(io.StringIO(text), delimiter=delimiter), [])]
+
+
+def read_sheet(path: Path, required: tuple[str, ...], one_of: tuple[str, ...] = (),
+               options: CsvOptions | None = None, numeric: tuple[str, ...] = ()) -> Sheet:
+    """Read a CSV file, detecting its encoding and delimiter (unless ``options`` says them), check the
+    header, and settle the decimal separator of the ``numeric`` columns."""
+    path, options = Path(path), options or CsvOptions()
     if not path.is_file():
         raise InputError(path, None, None, "file not found")
-    with path.open(encoding="utf-8-sig", newline="") as f:
-        reader = csv.reader(f)
-        header = [h.strip() for h in next(reader, [])]
-        for column in required:
-            if column not in header:
-                raise InputError(path, 1, column, f"missing column; the header must name {', '.join(required)}"
-                                 + (f" and one of {' / '.join(one_of)}" if one_of else ""))
-        if one_of and sum(c in header for c in one_of) != 1:
-            raise InputError(path, 1, " / ".join(one_of), f"the header must name exactly one of {', '.join(one_of)}")
-        rows = []
-        for number, cells in enumerate(reader, start=2):
+    text, encoding = decode(path, options.encoding)
+    candidates = [options.delimiter] if options.delimiter else list(DELIMITERS)
+    headers = {d: _header(text, d) for d in DELIMITERS}
+    fitting = [d for d in candidates if all(c in headers[d] for c in required)]
+    delimiter = fitting[0] if fitting else max(candidates, key=lambda d: len(headers[d]))
+    header = headers[delimiter]
+    for column in required:
+        if column not in header:
+            must = (f"missing column; the header must name {', '.join(required)}"
+                    + (f" and one of {' / '.join(one_of)}" if one_of else ""))
+            first = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
+            other = [d for d in DELIMITERS if d != delimiter and all(c in headers[d] for c in required)]
+            if other:  # a delimiter was given and it is the wrong one
+                must += (f"; the header reads as {len(header)} column(s) with --delimiter "
+                         f"{DELIMITERS[delimiter]}, but the file is {DELIMITERS[other[0]]}-separated: pass "
+                         f"--delimiter {'tab' if other[0] == chr(9) else other[0]} or leave it out")
+            else:
+                must += f"; the header reads {first[:80]!r}"
+            raise InputError(path, 1, column, must)
+    if one_of and sum(c in header for c in one_of) != 1:
+        raise InputError(path, 1, " / ".join(one_of), f"the header must name exactly one of {', '.join(one_of)}")
+    rows = []
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    next(reader, None)
+    try:
+        for number_, cells in enumerate(reader, start=2):
             if not any(c.strip() for c in cells):
                 continue
             if len(cells) > len(header):
-                raise InputError(path, number, None, f"{len(cells)} cells but the header has {len(header)} columns")
-            rows.append((number, {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)}))
+                hint = ("; a decimal comma in a comma-separated file? quote the number (\"1,5\") or save with "
+                        "semicolons" if delimiter == "," else "")
+                raise InputError(path, number_, None,
+                                 f"{len(cells)} cells but the header has {len(header)} columns{hint}")
+            rows.append((number_, {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)}))
+    except csv.Error as err:
+        raise InputError(path, reader.line_num, None, f"not readable as CSV ({err})") from None
     if not rows:
         raise InputError(path, None, None, "no data rows")
-    return header, rows
+    sheet = Sheet(path, header, rows, encoding, delimiter)
+    if options.decimal:
+        sheet.decimal, sheet.decimal_given = options.decimal, True
+    else:
+        settle_decimal(sheet, numeric)
+    return sheet
 
 
-def number(path: Path, row: int, column: str, text: str) -> float:
+def note(sheet: Sheet, notes: list[str] | None) -> None:
+    """Add how ``sheet`` was read to ``notes`` (printed, and a comment in the config), unless it is plain."""
+    if notes is not None and sheet.describe() and sheet.describe() not in notes:
+        notes.append(sheet.describe())
+
+
+def settle_decimal(sheet: Sheet, columns: tuple[str, ...]) -> None:
+    """A decimal comma if some number has one (``1,5``), a point otherwise; both in one file is refused."""
+    first: dict[str, tuple[int, str, str]] = {}
+    for row, cells in sheet.rows:
+        for column in columns:
+            text = cells.get(column, "")
+            kind = "." if _POINT.fullmatch(text) else "," if _COMMA.fullmatch(text) and not \
+                _AMBIGUOUS.fullmatch(text) else None
+            if kind and kind not in first:
+                first[kind] = (row, column, text)
+                if len(first) == 2:
+                    (r0, c0, t0), (r1, c1, t1) = sorted(first.values())
+                    raise InputError(sheet.path, r1, c1, f"{t1!r} has a decimal {'comma' if ',' in t1 else 'point'} "
+                                     f"but row {r0} ({c0}) has {t0!r}: use one decimal separator in a file "
+                                     "(or pass --decimal)")
+    if "," in first:
+        sheet.decimal, sheet.decimal_row = ",", first[","][0]
+    elif "." in first:
+        sheet.decimal_row = first["."][0]
+
+
+def parse_number(sheet: Sheet, row: int, column: str, text: str) -> float:
+    """A number in the sheet's decimal convention; a thousands separator is never taken for a decimal one."""
+    path, t = sheet.path, text.strip()
+
+    def refuse(why: str) -> InputError:
+        return InputError(path, row, column, f"{text!r} {why}")
+
+    if _AMBIGUOUS.fullmatch(t) and not (sheet.decimal_given and sheet.decimal == ","):
+        if sheet.decimal_given:
+            raise refuse(f"has a comma but --decimal is '.': a thousands separator? write {t.replace(',', '')}")
+        raise refuse(f"is ambiguous: {t.replace(',', '.')} with a decimal comma, or {t.replace(',', '')} with a "
+                     f"thousands separator; write {t.replace(',', '.')} or {t.replace(',', '')} "
+                     "(or pass --decimal , if every comma is a decimal one)")
+    if _THOUSANDS.fullmatch(t):
+        raise refuse("has a thousands separator; write the number without it")
+    if sheet.decimal == ",":
+        if "." in t and _POINT.fullmatch(t):
+            raise refuse("has a decimal point but the file's decimal separator is a comma"
+                         + (" (--decimal)" if sheet.decimal_given else f" (row {sheet.decimal_row})")
+                         + f"; write {t.replace('.', ',')}")
+        t = t.replace(",", ".") if t.count(",") == 1 else t
+    elif "," in t and _COMMA.fullmatch(t):
+        raise refuse("has a decimal comma but the file's decimal separator is a point"
+                     + (" (--decimal)" if sheet.decimal_given else f" (row {sheet.decimal_row})")
+                     + f"; write {t.replace(',', '.')}")
     try:
-        value = float(text.replace(",", ".") if text.count(",") == 1 and "." not in text else text)
+        value = float(t)
     except ValueError:
-        raise InputError(path, row, column, f"{text!r} is not a number") from None
+        raise refuse("is not a number") from None
     if not math.isfinite(value):
-        raise InputError(path, row, column, f"{text!r} is not a finite number")
+        raise refuse("is not a finite number")
     return value
 
 
@@ -121,10 +319,12 @@ def org_defaults() -> dict[str, object]:
     return out
 
 
-def read_staffing(path: Path) -> list[Setting]:
+def read_staffing(path: Path, options: CsvOptions | None = None, notes: list[str] | None = None) -> list[Setting]:
     path = Path(path)
     defaults = org_defaults()
-    _, rows = read_rows(path, ("key", "value", "source"))
+    sheet = read_sheet(path, ("key", "value", "source"), options=options, numeric=("value",))
+    note(sheet, notes)
+    rows = sheet.rows
     seen: dict[str, int] = {}
     settings = []
     for row, cells in rows:
@@ -138,7 +338,7 @@ def read_staffing(path: Path) -> list[Setting]:
         seen[key] = row
         if not cells["source"]:
             raise InputError(path, row, "source", f"say where {key} comes from (a study and table, or 'assumption')")
-        settings.append(Setting(key, parse_value(path, row, key, cells["value"], defaults[key]), cells["source"], row))
+        settings.append(Setting(key, parse_value(sheet, row, key, cells["value"], defaults[key]), cells["source"], row))
     for key in REQUIRED:
         if key not in seen:
             raise InputError(path, None, "key", f"{key} is required (one row: {key},<value>,<source>)")
@@ -148,7 +348,8 @@ def read_staffing(path: Path) -> list[Setting]:
     return settings
 
 
-def parse_value(path: Path, row: int, key: str, text: str, default: object) -> object:
+def parse_value(sheet: Sheet, row: int, key: str, text: str, default: object) -> object:
+    path = sheet.path
     if text == "":
         raise InputError(path, row, "value", f"no value for {key}")
     if isinstance(default, bool):
@@ -156,7 +357,7 @@ def parse_value(path: Path, row: int, key: str, text: str, default: object) -> o
             raise InputError(path, row, "value", f"{key} is true or false, not {text!r}")
         return text.lower() == "true"
     if isinstance(default, (int, float)):
-        value = number(path, row, "value", text)
+        value = sheet.number(row, "value", text)
         if value < 0:
             raise InputError(path, row, "value", f"{key} cannot be negative ({text})")
         return value
@@ -173,10 +374,12 @@ class TimeUseSurvey:
     path: Path
 
 
-def read_time_use(path: Path) -> TimeUseSurvey:
+def read_time_use(path: Path, options: CsvOptions | None = None, notes: list[str] | None = None) -> TimeUseSurvey:
     path = Path(path)
-    header, rows = read_rows(path, ("respondent", "activity"), one_of=("hours", "share"))
-    column = "hours" if "hours" in header else "share"
+    sheet = read_sheet(path, ("respondent", "activity"), one_of=("hours", "share"), options=options,
+                       numeric=("hours", "share"))
+    note(sheet, notes)
+    rows, column = sheet.rows, "hours" if "hours" in sheet.header else "share"
     by_respondent: dict[str, dict[str, float]] = {}
     first_row: dict[str, int] = {}
     for row, cells in rows:
@@ -186,7 +389,7 @@ def read_time_use(path: Path) -> TimeUseSurvey:
         if activity not in ACTIVITIES:
             raise InputError(path, row, "activity",
                              f"unknown activity {activity!r}; activities: {', '.join(ACTIVITIES)}")
-        value = number(path, row, column, cells[column])
+        value = sheet.number(row, column, cells[column])
         if value < 0:
             raise InputError(path, row, column, f"{column} cannot be negative ({cells[column]})")
         answers = by_respondent.setdefault(who, {})
@@ -251,15 +454,17 @@ def _fit(family, dist, params, x, k, mean, cv) -> Fit:
     return Fit(family, float(mean), float(cv), 2 * k - 2 * loglik, float(stats.kstest(x, dist.cdf, args=params).pvalue))
 
 
-def read_durations(path: Path) -> list[DurationFit]:
+def read_durations(path: Path, options: CsvOptions | None = None, notes: list[str] | None = None) -> list[DurationFit]:
     path = Path(path)
-    _, rows = read_rows(path, ("task", "hours"))
+    sheet = read_sheet(path, ("task", "hours"), options=options, numeric=("hours",))
+    note(sheet, notes)
+    rows = sheet.rows
     by_task: dict[str, list[tuple[int, float]]] = {}
     for row, cells in rows:
         task = cells["task"]
         if task not in DURATIONS:
             raise InputError(path, row, "task", f"unknown task {task!r}; tasks: {', '.join(DURATIONS)}")
-        hours = number(path, row, "hours", cells["hours"])
+        hours = sheet.number(row, "hours", cells["hours"])
         if hours <= 0:
             raise InputError(path, row, "hours", f"a duration must be > 0 hours ({cells['hours']})")
         by_task.setdefault(task, []).append((row, hours))
@@ -268,6 +473,9 @@ def read_durations(path: Path) -> list[DurationFit]:
         if len(items) < MIN_DURATIONS:
             raise InputError(path, items[0][0], "task", f"{task} has {len(items)} durations; at least "
                              f"{MIN_DURATIONS} are needed to fit a distribution")
+        if len({h for _, h in items}) == 1:
+            raise InputError(path, items[0][0], "hours", f"all {len(items)} durations of {task} are {items[0][1]:g} h: "
+                             "no spread to fit a distribution to")
         out.append(DurationFit(task, len(items), (items[0][0], items[-1][0]), fit_durations([h for _, h in items])))
     return out
 
@@ -275,11 +483,13 @@ def read_durations(path: Path) -> list[DurationFit]:
 # --- writing ---------------------------------------------------------------------------------
 
 def render(name: str, settings: list[Setting], staffing: Path, survey: TimeUseSurvey | None,
-           durations: list[DurationFit], durations_path: Path | None, tool: str = "sim.calibrate") -> str:
+           durations: list[DurationFit], durations_path: Path | None, tool: str = "sim.calibrate",
+           notes: list[str] | tuple[str, ...] = ()) -> str:
     """The org YAML, every value commented with the row it came from."""
     lines = [f"# {name}: generated by `python -m {tool}` — edit the input files and generate again.",
              f"# Staffing and caseloads: {staffing.name}" + (f"; time use: {survey.path.name}" if survey else "")
              + (f"; durations: {durations_path.name}" if durations_path else "") + "."]
+    lines += [f"# {n}." for n in notes]
     tree: dict = {}
     for s in settings:
         node = tree
@@ -337,21 +547,30 @@ def check_generated(text: str, settings: list[Setting], staffing: Path) -> Org:
 
 
 def calibrate(staffing: Path, name: str, time_use: Path | None = None, durations: Path | None = None,
-              out_dir: Path = ORG_DIR, force: bool = False) -> tuple[Path, str, list[DurationFit]]:
-    """Read, check, fit and write ``<out_dir>/<name>.yaml``; returns (path, text, fits)."""
+              out_dir: Path = ORG_DIR, force: bool = False, options: CsvOptions | None = None,
+              notes: list[str] | None = None) -> tuple[Path, str, list[DurationFit]]:
+    """Read, check, fit and write ``<out_dir>/<name>.yaml``; returns (path, text, fits). How files not in
+    plain UTF-8 with commas were read (``options``, else detected) is added to ``notes``."""
+    notes = [] if notes is None else notes
     if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
         raise ConfigError("--name", name, "lower-case letters, digits and _ (it becomes org=<name>)")
     target = Path(out_dir) / f"{name}.yaml"
     if target.exists() and not force:
         raise ConfigError("--name", name, f"{target} exists; choose another name or pass --force")
-    settings = read_staffing(Path(staffing))
-    survey = read_time_use(Path(time_use)) if time_use else None
-    fits = read_durations(Path(durations)) if durations else []
+    settings = read_staffing(Path(staffing), own(staffing, options), notes)
+    survey = read_time_use(Path(time_use), options, notes) if time_use else None
+    fits = read_durations(Path(durations), options, notes) if durations else []
     display = next(s.value for s in settings if s.key == "name")
-    text = render(str(display), settings, Path(staffing), survey, fits, Path(durations) if durations else None)
+    text = render(str(display), settings, Path(staffing), survey, fits, Path(durations) if durations else None,
+                  notes=notes)
     check_generated(text, settings, Path(staffing))
     atomic_write(target, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     return target, text, fits
+
+
+def own(sheet: Path, options: CsvOptions | None) -> CsvOptions | None:
+    """The reading options for ``sheet``: a shipped example sheet (``--like``) is read as it is."""
+    return None if Path(sheet).resolve().parent == EXAMPLES.resolve() else options
 
 
 def fit_table(fits: list[DurationFit]) -> str:
