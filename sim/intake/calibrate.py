@@ -561,6 +561,12 @@ def calibrate(staffing: Path, name: str, time_use: Path | None = None, durations
     survey = read_time_use(Path(time_use), options, notes) if time_use else None
     fits = read_durations(Path(durations), options, notes) if durations else []
     display = next(s.value for s in settings if s.key == "name")
+    like = Path(staffing).name.removesuffix("_staffing.csv")
+    if Path(staffing).resolve().parent == EXAMPLES.resolve() and name != like:  # --like: a new district on a
+        # studied one's staffing is called by its own name in every title, not the studied district's
+        settings = [Setting("name", name, f"--name (a new district on the staffing and caseloads of {display})",
+                            s.row) if s.key == "name" else s for s in settings]
+        display = name
     text = render(str(display), settings, Path(staffing), survey, fits, Path(durations) if durations else None,
                   notes=notes)
     check_generated(text, settings, Path(staffing))
