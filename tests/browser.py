@@ -2,9 +2,10 @@
 
 The browser is Debian's ``chromium`` package driven by Playwright (pip ``playwright``, in the test
 extras); ``playwright install`` is never run, the system's browser is used. Where either is missing:
-Chromium is installed with apt-get when we are root (``apt-get update`` once, then ``apt-get install -y
-chromium``), otherwise the tests are skipped with the reason; under ``CI=true`` they fail instead of
-skipping, so CI never passes without having looked at the report in a browser.
+Chromium is installed with apt-get only when asked (``CI=true`` or ``CASEFLOW_TEST_SERVICES=1``,
+tests/machine.py) and we are root (``apt-get update`` once, then ``apt-get install -y chromium``),
+otherwise the tests are skipped with the reason; under ``CI=true`` they fail instead of skipping, so CI
+never passes without having looked at the report in a browser.
 
 ``measure`` collects everything the tests judge in one ``page.evaluate``: the images and SVGs as
 rendered, text that overflows its box, elements that stick out of the viewport, the page's width.
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from machine import chromium_plan
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu"]
 
@@ -41,11 +43,13 @@ def _tail(proc: subprocess.CompletedProcess, lines: int = 15) -> str:
 def find_chromium() -> str:
     """The path of Debian's chromium; installed with apt-get if missing and we may."""
     path = shutil.which("chromium")
-    if path:
+    action, reason = chromium_plan(os.environ, chromium=bool(path),
+                                   root=hasattr(os, "geteuid") and os.geteuid() == 0,
+                                   apt_get=shutil.which("apt-get") is not None)
+    if action == "use":
         return path
-    if not (hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get")):
-        unavailable("the browser tests need Debian's chromium (as root: apt-get install chromium); "
-                    "CI=true runs them")
+    if action == "skip":
+        unavailable(reason)
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     for command in (["apt-get", "update"], ["apt-get", "install", "-y", "chromium"]):
         try:

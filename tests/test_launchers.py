@@ -7,8 +7,9 @@ module starts (``scripts/slurm-local.sh``) — the aggregate must equal a plain 
 byte for byte. A job cancelled with ``scancel`` must be reported by name instead of hanging
 the sweep, and a sweep run again must only run what is missing.
 
-The Slurm tests need root and Debian's packages; on a laptop they skip with the reason. Under
-``CI=true`` they never skip: a cluster that does not come up is a failure.
+The Slurm tests install Debian's packages and start daemons (root), or submit to a cluster found
+here, only when asked: ``CI=true`` or ``CASEFLOW_TEST_SERVICES=1`` (tests/machine.py); otherwise they
+skip saying so. Under ``CI=true`` they never skip: a cluster that does not come up is a failure.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import time
 from pathlib import Path
 
 import pytest
+from machine import slurm_plan
 
 REPO = Path(__file__).resolve().parent.parent
 SCRIPT = REPO / "scripts" / "slurm-local.sh"
@@ -103,11 +105,15 @@ def test_shard_out_of_range_is_a_configuration_error(tmp_path):
 
 @pytest.fixture(scope="module")
 def slurm():
-    """A one-node Slurm started by scripts/slurm-local.sh (and stopped by PID afterwards)."""
-    in_ci = os.environ.get("CI", "").lower() == "true"
-    can_install = os.geteuid() == 0 and shutil.which("apt-get") is not None
-    if not (in_ci or can_install or shutil.which("slurmctld")):
-        pytest.skip("Slurm tests need root and apt-get (to install Debian's slurm-wlm); CI=true runs them")
+    """A one-node Slurm started by scripts/slurm-local.sh (and stopped by PID afterwards).
+
+    Only when asked (CI=true or CASEFLOW_TEST_SERVICES=1, tests/machine.py): it installs packages with
+    apt-get, starts daemons, or submits to a cluster already running here.
+    """
+    action, reason = slurm_plan(os.environ, root=os.geteuid() == 0, apt_get=shutil.which("apt-get") is not None,
+                                slurmctld=shutil.which("slurmctld") is not None)
+    if action == "skip":
+        pytest.skip(reason)
     already = subprocess.run(["sinfo", "-h", "-N", "-o", "%t"], capture_output=True, text=True) \
         if shutil.which("sinfo") else None
     started_here = not (already and already.returncode == 0 and already.stdout.strip() == "idle")
@@ -141,7 +147,7 @@ def test_a_job_cancelled_with_scancel_is_reported_by_name_not_waited_for(slurm, 
     out = tmp_path / "sweep"
     name = "cancel_probe"  # its own Slurm job name, so only this test's jobs are cancelled
     args = ["-m", "experiment=default", f"experiment.name={name}", "replications=2",
-            "experiment.horizon_weeks=4000", "experiment.warmup_weeks=5", "shards=2",  # each job runs minutes
+            "experiment.horizon_weeks=2600", "experiment.warmup_weeks=5", "shards=2",  # each job runs minutes
             *slurm_launcher(), f"hydra.sweep.dir={out}"]
     driver = subprocess.Popen([sys.executable, "-m", "sim.experiment", *args], cwd=REPO, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True, env=environment())

@@ -3,12 +3,18 @@
 Staff must be positive, shares lie in [0, 1] and sum to 1, distributions must be possible, a
 city's districts (already resolved by :mod:`sim.config.compose`) must each be a valid district.
 Every failure is a :class:`ConfigError` naming the key, the bad value and what is allowed.
+
+Every number also has a plausible range, with its reason, in one table: :data:`LIMITS` below. A value
+outside it (``org.reception.caseworkers=1e308``, ``horizon_weeks=inf``) is refused in one line before
+anything is simulated, instead of running out of memory or overflowing inside the run.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import replace
+import re
+from dataclasses import fields, is_dataclass, replace
+from typing import Any, Iterator, NamedTuple
 
 from sim.config import ramboll as timeuse
 from sim.config.schema import Config, ConfigError, Dist, Org, Variant, leaves
@@ -24,6 +30,175 @@ from sim.config.vocabulary import (
 )
 
 CITY_FIELDS = ("name", "kind", "districts")  # the only org.* keys a city sets itself
+
+
+class Limit(NamedTuple):
+    """A plausible range: ``low <= value <= high`` (``low < value`` when ``open_low``), in ``unit``, and why."""
+
+    low: float
+    high: float
+    unit: str
+    why: str
+    open_low: bool = False
+
+    def text(self) -> str:
+        bracket = "(" if self.open_low else "["
+        return f"{bracket}{self.low:g}, {self.high:g}]{' ' + self.unit if self.unit else ''}"
+
+
+# The plausible range of every number a run takes: dotted key pattern -> Limit. ``*`` stands for any part of
+# a key (``process.*.mean``, ``*.cv``), ``[*]`` for any list index; the first matching row applies, so the specific
+# rows come before the general ones. Staff counts are FTE, durations of tasks working hours (a working week
+# is 40), other spans the unit named. The ranges are wide: they keep out typing slips and values that would
+# exhaust memory or overflow inside the run, not unusual organisations. tests/hostile/test_bounds.py checks
+# that every number of every shipped config has a row and that values outside are refused in one line.
+_STAFF = "one pool of staff; the studied districts have 1-15 FTE, a whole city's unit a few hundred"
+_HOURS = "working hours of one task; 160 is four working weeks"
+_SHARE = "a share"
+LIMITS: dict[str, Limit] = {
+    # the run
+    "horizon_weeks": Limit(1, 2600, "weeks", "50 years, warm-up included; longer exhausts memory and time"),
+    "warmup_weeks": Limit(0, 2600, "weeks", "below horizon_weeks"),
+    "seed": Limit(0, 2**63 - 1, "", "a 64-bit whole number"),
+    # inflow
+    "org.arrivals_per_week": Limit(0, 5000, "households a week", "the studied districts have 20-25 (004); "
+                                   "5000 is about 200 districts, and run time and memory grow with it",
+                                   open_low=True),
+    "org.arrival_profile[*]": Limit(0, 12, "x arrivals_per_week", "monthly multiples averaging 1"),
+    "org.reception.eviction_notices_per_week": Limit(0, 5000, "a week", "at most the size of the inflow"),
+    # staff (the reductions' servers are whole servers, not FTE)
+    "org.servers": Limit(1, 1000, "servers", "a validation queue; more only slows the run"),
+    "org.stations[*].servers": Limit(1, 1000, "servers", "a validation queue; more only slows the run"),
+    "org.arrivals_per_hour": Limit(0, 100, "arrivals an hour", "a validation queue (the clock runs round the "
+                                   "week, 168 h): 100 an hour for 50 years is 44 million customers",
+                                   open_low=True),
+    "org.service_hours_mean": Limit(0, 1000, "hours", "a validation queue's mean service", open_low=True),
+    "org.stations[*].service_hours_mean": Limit(0, 1000, "hours", "a validation queue's mean service",
+                                                open_low=True),
+    "org.reception.caseworkers": Limit(0, 500, "FTE", _STAFF, open_low=True),
+    "org.reception.pre_assessment": Limit(0, 500, "FTE", _STAFF),
+    "org.long_term.caseworkers": Limit(0, 500, "FTE", _STAFF, open_low=True),
+    "org.payment.*": Limit(0, 500, "FTE", _STAFF, open_low=True),
+    "org.deputy_managers": Limit(0, 500, "FTE", _STAFF, open_low=True),
+    "org.on_call_per_day": Limit(0, 500, "caseworker-days a day", "at most the caseworker FTE"),
+    "org.districts[*].scale": Limit(0, 100, "x the district", "a city district as a multiple of a studied one",
+                                    open_low=True),
+    "variant.module_admins.fte": Limit(0, 500, "FTE", _STAFF),
+    "variant.module_admins.per_30_caseworkers": Limit(0, 30, "per 30 caseworkers", "000: one per module of 25-30"),
+    "variant.reception.common_staff": Limit(0, 500, "FTE", _STAFF, open_low=True),
+    "variant.reinforcement.extra_caseworkers": Limit(0, 500, "FTE", _STAFF, open_low=True),
+    "variant.caseload_cap": Limit(0, 1000, "households per FTE", "004's goal is 60; 0 means no cap"),
+    # households
+    "org.households.need_months.mean": Limit(0, 600, "months", "50 years on assistance at most", open_low=True),
+    "org.households.return_gap_months.mean": Limit(0, 600, "months", "50 years", open_low=True),
+    "process.rewrite_every_months.mean": Limit(0, 120, "months", "004: every 3-4 months", open_low=True),
+    "workforce.*.length_weeks.mean": Limit(0, 520, "weeks", "an absence of at most 10 years", open_low=True),
+    "*.cv": Limit(0, 10, "", "a coefficient of variation; above 10 a lognormal or gamma is almost all "
+                  "in one extreme draw"),
+    # durations of tasks, in working hours (Dist means, org.durations, and the hour figures)
+    "*.mean": Limit(0, 160, "hours", _HOURS, open_low=True),
+    "process.caseload_review_per_household": Limit(0, 8, "hours", "a working day per household and month"),
+    "variant.specialisation.matching_hours": Limit(0, 40, "hours", "a working week per referral"),
+    "workforce.mentor_hours_per_week": Limit(0, 40, "hours a week", "a full working week"),
+    "variant.specialisation.specialist_speed": Limit(0, 10, "x task time", "a duration multiplier",
+                                                     open_low=True),
+    "variant.module_admins.handoff_share": Limit(0, 10, "hours per hour handed over", "a handover ratio"),
+    "variant.module_admins.admin_hours_per_hour": Limit(0, 10, "hours per hour taken over",
+                                                        "a productivity ratio", open_low=True),
+    # spans of calendar time
+    "org.reception.booking_notice_weeks": Limit(0, 52, "weeks", "a year's notice"),
+    "process.first_meeting_booking_weeks": Limit(0, 52, "weeks", "a year"),
+    "process.late_payment_days": Limit(0, 365, "days", "a year", open_low=True),
+    "process.followup_on_time_days": Limit(0, 31, "days", "within the month", open_low=True),
+    "process.closure_after_months": Limit(0, 120, "months", "10 years", open_low=True),
+    "process.return_to_long_term_months": Limit(0, 120, "months", "10 years", open_low=True),
+    "variant.module_admins.fallback_days": Limit(0, 365, "days", "a year", open_low=True),
+    "variant.reception.passed_on_days": Limit(0, 365, "days", "a year"),
+    "variant.payment.mislaid_days": Limit(0, 365, "days", "a year"),
+    "variant.payment.self_pay_after_days": Limit(0, 365, "days", "a year"),
+    "variant.reinforcement.start_delay_weeks": Limit(0, 520, "weeks", "10 years"),
+    "variant.reinforcement.*_weeks": Limit(0, 520, "weeks", "10 years", open_low=True),
+    "workforce.recruitment_weeks": Limit(0, 520, "weeks", "10 years"),
+    "workforce.learning_weeks": Limit(0, 520, "weeks", "10 years", open_low=True),
+    "workforce.summer_holiday_weeks": Limit(0, 52, "weeks", "a year"),
+    "workforce.summer_window[*]": Limit(0, 52, "week of the year", "a week of the year"),
+    "workforce.*.spells_per_year": Limit(0, 52, "a year", "one a week"),
+    "workforce.leavers_per_year": Limit(0, 10, "per FTE a year", "each post turned over ten times a year"),
+    # money
+    "costs.reinforcement_premium": Limit(0, 10, "x a caseworker's cost", "a consultant's premium"),
+    "costs.*": Limit(0, 1e8, "SEK a year", "per FTE; a caseworker costs about 560,000"),
+    # time use, %
+    "org.time_use.*": Limit(0, 100, "%", "a share of the week in per cent"),
+    # shares (everything else that is a probability or a fraction)
+    "org.households.target_groups.*": Limit(0, 1, "", _SHARE),
+    "org.priority_classes[*]": Limit(0, 1, "", _SHARE),
+    "org.households.*_share": Limit(0, 1, "", _SHARE),
+    "process.*_share": Limit(0, 1, "", _SHARE),
+    "process.appeal_per_household_month": Limit(0, 1, "", "a monthly probability"),
+    "timeuse.*_overhead": Limit(0, 1, "", _SHARE),
+    "variant.specialisation.group_change_per_month": Limit(0, 1, "", "a monthly probability"),
+    "variant.module_admins.takeover.*": Limit(0, 1, "", _SHARE),
+    "variant.module_admins.overhead": Limit(0, 1, "", _SHARE),
+    "variant.reception.misrouted_share": Limit(0, 1, "", _SHARE),
+    "variant.payment.*": Limit(0, 1, "", _SHARE),
+    "workforce.*.substitute_share": Limit(0, 1, "", _SHARE),
+    "workforce.experienced_share": Limit(0, 1, "", _SHARE),
+    "workforce.initial_speed": Limit(0, 1, "", "a share of full speed", open_low=True),
+    # the experiment app (sim/experiments/spec.py checks these through check_limit)
+    "replications": Limit(1, 1000, "", "each replication is a full run; 1000 narrows an interval 10x "
+                          "over 10"),
+    "replications_x_variants": Limit(1, 10000, "runs", "every variant runs every replication"),
+}
+_NOT_NUMBERS = ("resolved", "plausible_set")  # filled in by compose; a city's districts are checked one by one
+
+
+def _pattern(key: str) -> re.Pattern:
+    text = re.escape(key).replace(r"\[\*\]", r"\[\d+\]").replace(r"\*", ".+")
+    return re.compile(text + r"\Z")
+
+
+_PATTERNS = [(_pattern(k), k) for k in LIMITS]
+
+
+def limit_for(key: str) -> Limit | None:
+    """The row of :data:`LIMITS` that applies to a dotted key (``org.stations[0].servers``), or None."""
+    for pattern, name in _PATTERNS:
+        if pattern.match(key):
+            return LIMITS[name]
+    return None
+
+
+def check_limit(key: str, value: Any, limit: Limit | None = None) -> None:
+    """Refuse a number outside its plausible range (or not finite) in one line: key, value, range and why."""
+    limit = limit or limit_for(key)
+    if limit is None or isinstance(value, bool) or not isinstance(value, (int, float)):
+        return
+    inside = (limit.low < value if limit.open_low else limit.low <= value) and value <= limit.high
+    if not inside:  # NaN fails both comparisons
+        raise ConfigError(key, value, f"outside the plausible range {limit.text()}: {limit.why} "
+                                      "(the ranges: LIMITS in sim/config/validate.py)")
+
+
+def numbers(obj: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
+    """Every number in a config as (dotted key, value): dataclass fields, dict entries, list items ``[i]``."""
+    if is_dataclass(obj):
+        for f in fields(obj):
+            if f.name not in _NOT_NUMBERS:
+                yield from numbers(getattr(obj, f.name), f"{prefix}.{f.name}" if prefix else f.name)
+    elif isinstance(obj, dict):
+        for k, v in obj.items():
+            yield from numbers(v, f"{prefix}.{k}")
+    elif isinstance(obj, (list, tuple)):
+        for i, v in enumerate(obj):
+            yield from numbers(v, f"{prefix}[{i}]")
+    elif isinstance(obj, (int, float)) and not isinstance(obj, bool):
+        yield prefix, obj
+
+
+def _bounds(cfg: Config) -> None:
+    """Every number within its row of LIMITS; checked after the specific checks, so their messages come first."""
+    for key, value in numbers(cfg):
+        check_limit(key, value)
 
 
 def _positive(key: str, value: float) -> None:
@@ -273,6 +448,7 @@ def validate(cfg: Config) -> Config:
     if cfg.warmup_weeks >= cfg.horizon_weeks:
         raise ConfigError("warmup_weeks", cfg.warmup_weeks,
                           f"must be below horizon_weeks ({cfg.horizon_weeks}), which includes the warm-up")
+    _bounds(cfg)
     return cfg
 
 

@@ -10,7 +10,8 @@ Knows no Hydra, pandas or plots.
 
 from __future__ import annotations
 
-from typing import Generator
+from contextvars import ContextVar
+from typing import Callable, Generator
 
 import simpy
 
@@ -29,6 +30,11 @@ from sim.model.rng import Streams
 from sim.model.staff import Staff
 from sim.model.timeuse import TimeLedger
 from sim.model.work import TaskService
+
+# Who hears how far a run has got: a callable(run, weeks_done), set (ContextVar.set) by whoever drives a long
+# single run (sim/experiments/single_run.py prints progress on stderr). Unset, the clock runs in one go.
+PROGRESS: ContextVar[Callable[["Run", float], None] | None] = ContextVar("caseflow_progress", default=None)
+PROGRESS_STEPS = 10  # reports per run
 
 
 class Run:
@@ -61,7 +67,7 @@ class Run:
         env = self.env
         if self.reduction:  # customers at the stations, nothing else
             env.process(reductions.arrivals(self))
-            env.run(until=self.end)
+            self.run_clock()
             return self
         for desk in self.staff.desks():
             for seat in range(desk.seats - desk.reserve):
@@ -83,12 +89,35 @@ class Run:
             workforce.start(self)
         env.process(arrivals.arrivals(self))
         env.process(self.weekly_snapshots())
-        env.run(until=self.end)
+        self.run_clock()
         # SimPy stops before events due at the horizon itself: take that week's snapshot here.
         weeks = self.end / units.WEEK
         if abs(weeks - round(weeks)) < 1e-9 and len(self.rec.weekly) < round(weeks):
             self.snapshot()
         return self
+
+    def run_clock(self) -> None:
+        """Run the clock to the horizon; with a PROGRESS listener, in chunks of whole weeks, reporting after each.
+
+        Stopping at a chunk's end and going on changes nothing the model sees: SimPy's stop is an event of
+        its own, events keep their order (time, priority, insertion) across it, and no process is added.
+        Chunks end on whole weeks (exact in floating point), and only where the last step lands exactly on
+        the horizon, so the run ends where one uninterrupted ``env.run(until=end)`` would.
+        """
+        report = PROGRESS.get()
+        if report is None:
+            self.env.run(until=self.end)
+            return
+        week = self.end / self.cfg.horizon_weeks
+        step = max(1, round(self.cfg.horizon_weeks / PROGRESS_STEPS))
+        stops = [k * step * week for k in range(1, PROGRESS_STEPS + 1) if k * step < self.cfg.horizon_weeks]
+        for stop in stops:
+            if stop <= self.env.now or stop + (self.end - stop) != self.end or stop != round(stop):
+                continue
+            self.env.run(until=stop)
+            report(self, stop / week)
+        self.env.run(until=self.end)
+        report(self, self.cfg.horizon_weeks)
 
     def weekly_snapshots(self) -> Generator:
         """Take a snapshot at the end of every week."""
