@@ -253,3 +253,18 @@ def test_the_terminal_table_prints_counts_whole_and_shares_in_percent():
     assert "19,677\n" in text + "\n" and "19,677.00" not in text
     assert "1.2 %" in text and "2.35" in text
     assert text.splitlines()[8].rstrip().endswith("—")  # months on assistance: not measured
+
+
+def test_a_long_experiment_says_its_size_and_time_before_it_starts(capsys):
+    """30 five-year runs on 2 workers: minutes, said up front; a handful of short runs: nothing to say."""
+    import io
+
+    from sim.experiments.compare import say_estimate
+
+    long = [load_config(["org=hasselby_vallingby", f"seed={k}"]) for k in range(30)]
+    out = io.StringIO()
+    text = say_estimate(long, 2, out)
+    assert text.startswith("Estimated: 30 runs, about ") and " min on 2 worker(s)" in text and "MB" in text
+    assert out.getvalue().strip() == text
+    short = [load_config(["org=farsta", "horizon_weeks=20", "warmup_weeks=5", f"seed={k}"]) for k in range(2)]
+    assert say_estimate(short, 2, io.StringIO()) == ""

@@ -104,11 +104,31 @@ def plan(spec: ExperimentSpec, replications: int | None):
     return n, order, planned
 
 
+def say_estimate(configs: list, workers: int | None, out=None) -> str:
+    """Before a long experiment: how many runs, about how long on this machine's workers, and memory per worker."""
+    import sys
+
+    from sim.experiments.single_run import estimate
+
+    if not configs:
+        return ""
+    sizes = [estimate(c) for c in configs]
+    workers = min(workers or runner.default_workers(), len(configs))
+    seconds = sum(e.seconds for e in sizes) / workers
+    if seconds < 30:
+        return ""
+    text = (f"Estimated: {len(configs)} runs, about {seconds / 60:.0f} min on {workers} worker(s) (before any cache "
+            f"is reused), up to {max(e.bytes for e in sizes) / 1e6:.0f} MB of memory per worker.")
+    print(text, file=out or sys.stderr)
+    return text
+
+
 def run_experiment(spec: ExperimentSpec, out_dir: Path, replications: int | None = None,
                    workers: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame, list[dict]]:
     """Run (or resume) every replication of every variant; write results, summary, plots, report."""
     n, order, planned = plan(spec, replications)
     sharding.claim(out_dir, spec)  # another experiment's folder is refused before anything is written
+    say_estimate([c for _, _, c in planned], workers)
     results = runner.run_many([c for _, _, c in planned], cache_dir=out_dir / "replications", workers=workers,
                               label=f"{spec.name}: {len(order)} variants x {n}", job=runner.run_detail,
                               replications=[k for _, k, _ in planned])

@@ -16,6 +16,7 @@ from omegaconf import OmegaConf
 
 from sim.config.compose import EXPERIMENT_DIR
 from sim.config.schema import HORIZON_WEEKS, WARMUP_WEEKS, ConfigError
+from sim.config.validate import check_limit
 
 
 @dataclass
@@ -182,6 +183,8 @@ def check(spec: ExperimentSpec, replications: int) -> None:
     check_horizon(spec)
     if replications < 2:
         raise ConfigError("replications", replications, "must be at least 2 for a confidence interval")
+    check_limit("replications", replications)  # before anything is planned: 1e8 replications took 3 GB
+    check_limit("replications_x_variants", replications * len(spec.variants))
 
 
 class IncompleteSweep(RuntimeError):
