@@ -23,7 +23,7 @@ from typing import Callable, Iterator
 from hydra.errors import HydraException
 from omegaconf.errors import OmegaConfBaseException
 
-from sim.config.errors import UserError, message
+from sim.config.errors import OutputError, UserError, message
 
 
 def command(main: Callable[..., int]) -> Callable[..., int]:
@@ -33,9 +33,12 @@ def command(main: Callable[..., int]) -> Callable[..., int]:
     def wrapped(*args, **kwargs) -> int:
         try:
             return main(*args, **kwargs)
-        except (UserError, HydraException, OmegaConfBaseException) as err:
-            print(message(user_error(err) or err), file=sys.stderr)
-            return 2
+        except (UserError, HydraException, OmegaConfBaseException, OSError) as err:
+            if isinstance(err, OSError) and not err.filename:
+                raise
+            user = user_error(err) or err
+            print(message(user), file=sys.stderr)
+            return getattr(user, "exit_code", 2)
 
     return wrapped
 
@@ -44,6 +47,9 @@ def user_error(err: BaseException) -> UserError | None:
     """``err`` as the user's mistake it is (a UserError, or a Hydra/OmegaConf/YAML composition error); None: a bug."""
     if isinstance(err, UserError):
         return err
+    if isinstance(err, OSError) and err.filename:  # a read-only, full or misnamed folder: the path, in one line
+        return OutputError(f"{err.filename}: {err.strerror or err} (nothing more was written there; finished "
+                           "replications stay in their cache; choose a writable folder, e.g. hydra.run.dir=<folder>)")
     from sim.config.compose import composition_error
 
     return composition_error(err)
@@ -69,7 +75,7 @@ def run_hydra_app(main: Callable[[], object], on_error: Callable[[BaseException]
         if user is None:
             raise
         print(message(user), file=sys.stderr)
-        return 2
+        return user.exit_code
     return 0
 
 

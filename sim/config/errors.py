@@ -20,6 +20,14 @@ class UserError(ValueError):
     """
 
     kind = "Error"
+    exit_code = 2  # bad input; 1: a run that failed for a reason outside the input (OutputError)
+
+
+class OutputError(UserError):
+    """A result that could not be written (read-only or full folder): names the path and what was kept."""
+
+    kind = "Cannot write"
+    exit_code = 1
 
 
 class ConfigError(UserError):
@@ -179,7 +187,7 @@ def message(err: BaseException) -> str:
     return f"{err.kind}: {err}"
 
 
-def fail(err: BaseException, code: int = 2) -> NoReturn:
-    """Print ``err`` as one line on stderr and exit."""
+def fail(err: BaseException, code: int | None = None) -> NoReturn:
+    """Print ``err`` as one line on stderr and exit (2 for bad input, the error's own code otherwise)."""
     print(message(err), file=sys.stderr)
-    raise SystemExit(code)
+    raise SystemExit(code if code is not None else getattr(err, "exit_code", 2))

@@ -12,6 +12,8 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
+from sim.config.errors import OutputError
+
 HEADLINE = (
     ("first_visit_wait_weeks", "first-visit wait (weeks)"),
     ("acute_decision_days", "acute decision (days)"),
@@ -36,15 +38,26 @@ def atomic_write(path: Path, write: Callable[[Path], Any]) -> None:
     tell a killed write's leftover from a write in progress (:func:`remove_stale_temporaries`).
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}@{_host()}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
+    tmp = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}@{_host()}.", suffix=".tmp", dir=path.parent)
+        os.close(fd)
         write(Path(tmp))
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; results are for others to read
         os.replace(tmp, path)
+    except OSError as err:  # a read-only or full folder, a missing mount: said, not a traceback
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        kept = "its previous version is kept" if path.exists() else "nothing was written there"
+        blocker = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+        why = f"{blocker} is a file, not a folder" if blocker else (err.strerror or str(err))
+        raise OutputError(f"{path}: {why} ({kept}; replications already finished stay in the "
+                          "cache and are reused when the run is started again with a writable folder, e.g. "
+                          "hydra.run.dir=<another folder>)") from None
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
         raise
 
 
