@@ -30,6 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("results/sensitivity"))
     parser.add_argument("--workers", type=int)
     args = parser.parse_args(argv)
+    if args.workers is not None and args.workers < 1:
+        raise ConfigError("--workers", args.workers, "at least 1 (or leave it out for all cores)")
     design = load_design(args.design)
     if args.replications is not None:
         if args.replications < 2:

@@ -30,6 +30,7 @@ from filelock import FileLock, Timeout
 
 from sim.analysis.metrics import summary, weekly_frame
 from sim.analysis.replication import replicate
+from sim.config.errors import ConfigError
 from sim.config.schema import Config
 from sim.model import units
 from sim.outputs.files import json_ready, remove_stale_temporaries, write_json
@@ -146,6 +147,8 @@ def run_many(configs: Iterable[Config], cache_dir: Path | None = None, workers: 
     Results come back in the order of ``configs`` whatever order the workers finish in.
     ``replications`` numbers the configs for the cache's records (default: each config's seed).
     """
+    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
+        raise ConfigError("workers", workers, "at least 1 (or leave it out for all cores)")  # every command's
     configs = list(configs)
     numbers = _numbers(configs, replications)
     cache = _Cache(cache_dir, job)

@@ -100,6 +100,8 @@ CASES = [
      ["experiment.variants", "besides the baseline"], 1),
     ("design-metric-typo", ("-m", "sim.sensitivity", "--design", "{tmp}/design_metric.yaml", "--out", "{tmp}/sens"),
      2, ["metrics = 'first_visit_wait_weks'", "did you mean first_visit_wait_weeks"], 2),
+    ("sensitivity-workers-0", ("-m", "sim.sensitivity", "--workers", "0", "--out", "{tmp}/sens"), 2,
+     ["workers = 0", "at least 1"], 1),
     # hostile extras
     ("unknown-org", (*SIM, "org=nonexistent"), 2, ["org = 'nonexistent'", "farsta", "hasselby_vallingby"], 1),
     ("unknown-variant", (*SIM, "variant=[nope]"), 2, ["variant = 'nope'", "broad", "module_admins"], 1),
