@@ -195,10 +195,21 @@ def numbers(obj: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
         yield prefix, obj
 
 
+# The validation reductions (org=mmc, tandem) cost a fraction of a district per week and need long runs near
+# saturation (an M/M/1 at 95 % load: ~75 years for the mean wait within its standard error).
+REDUCTION_HORIZON = Limit(1, 10400, "weeks", "200 years for a validation reduction (org=mmc, tandem), warm-up "
+                                              "included: a queue near saturation needs long runs, and weeks are cheap")
+
+
+REDUCTION_WARMUP = Limit(0, 10400, "weeks", "below horizon_weeks")
+
+
 def _bounds(cfg: Config) -> None:
     """Every number within its row of LIMITS; checked after the specific checks, so their messages come first."""
+    reduction = cfg.org.kind in REDUCTIONS
     for key, value in numbers(cfg):
-        check_limit(key, value)
+        check_limit(key, value, REDUCTION_HORIZON if reduction and key == "horizon_weeks" else
+                    REDUCTION_WARMUP if reduction and key == "warmup_weeks" else None)
 
 
 def _positive(key: str, value: float) -> None:
