@@ -47,6 +47,20 @@ def shown(summary) -> list[Kpi]:
     return out
 
 
+def summary_row(summary, variant: str, metric: str):
+    """One row of summary.csv (a variant's figure: mean, CI, paired difference), or None."""
+    row = summary[(summary["variant"] == variant) & (summary["metric"] == metric)]
+    return row.iloc[0] if len(row) else None
+
+
+def judged(summary, baseline: str, variant: str) -> bool:
+    """Whether a variant's figures may be called better or worse: both first-visit queues settle (summary.csv)."""
+    def settles(v: str) -> bool:
+        rows = summary.loc[summary["variant"] == v, "queue_settles"] if "queue_settles" in summary else []
+        return not len(rows) or str(rows.iloc[0]) != "no"
+    return settles(baseline) and settles(variant)
+
+
 def metric_bounds(metric: str) -> tuple[float, float]:
     """The range a metric can take, for intervals that respect it: shares in [0, 1], all else but growth ≥ 0."""
     if metric.endswith("_growth_per_month"):  # a trend: either sign
@@ -86,8 +100,8 @@ def threshold(kpi: Kpi) -> float:
     return 0.5 * 10 ** -kpi.decimals / kpi.scale
 
 
-def verdict(kpi: Kpi, diff: float, low: float, high: float) -> str:
-    """``better``, ``worse``, ``same`` (practically), ``unclear`` (CI spans zero) or ``unmeasured``."""
+def verdict(kpi: Kpi, diff: float, low: float, high: float, judge: bool = True) -> str:
+    """``better``, ``worse``, ``same`` (practically), ``unclear`` (CI spans 0, or not ``judge``-d), ``unmeasured``."""
     if diff != diff:
         return "unmeasured"
     if low != low:
@@ -96,6 +110,8 @@ def verdict(kpi: Kpi, diff: float, low: float, high: float) -> str:
         return "same"
     if low <= 0 <= high or not kpi.better:
         return "unclear" if low <= 0 <= high else "changed"
+    if not judge:  # a queue that does not settle: its waits grow with the run, no figure is called better
+        return "unclear"
     return "better" if (diff < 0) == (kpi.better == "lower") else "worse"
 
 

@@ -11,6 +11,7 @@ two runs of the same experiment at once share the replications (:mod:`sim.experi
 
 from __future__ import annotations
 
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from sim.analysis.stats import bounded_estimate, estimate
 from sim.config.compose import load_config
 from sim.config.schema import ConfigError
 from sim.config.vocabulary import REDUCTIONS
-from sim.experiments import runner
+from sim.experiments import runner, single_run
 from sim.experiments import shards as sharding
 from sim.experiments.spec import ExperimentSpec, IncompleteSweep, check, for_district
 from sim.outputs import experiment_plots, report
@@ -106,13 +107,9 @@ def plan(spec: ExperimentSpec, replications: int | None):
 
 def say_estimate(configs: list, workers: int | None, out=None) -> str:
     """Before a long experiment: how many runs, about how long on this machine's workers, and memory per worker."""
-    import sys
-
-    from sim.experiments.single_run import estimate
-
     if not configs:
         return ""
-    sizes = [estimate(c) for c in configs]
+    sizes = [single_run.estimate(c) for c in configs]
     workers = min(workers or runner.default_workers(), len(configs))
     seconds = sum(e.seconds for e in sizes) / workers
     if seconds < 30:

@@ -14,7 +14,7 @@ import html as _html
 
 import pandas as pd
 
-from sim.analysis.kpis import fmt, shown, verdict
+from sim.analysis.kpis import fmt, judged, shown, summary_row, verdict
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies
 COLOURS = {"better": "#009E73", "worse": "#D55E00", "unclear": "#7f7f7f", "same": "#7f7f7f", "changed": "#0072B2",
@@ -30,17 +30,15 @@ def rows(spec, summary: pd.DataFrame, sentences: dict[tuple[str, str], str]) -> 
     for variant in summary["variant"].cat.categories:
         if variant == spec.baseline:
             continue
+        judge = judged(summary, spec.baseline, variant)
         for kpi in shown(summary):
-            r = summary[(summary["variant"] == variant) & (summary["metric"] == kpi.key)]
-            if r.empty:
+            r = summary_row(summary, variant, kpi.key)
+            if r is None:
                 continue
-            r = r.iloc[0]
             diff, low, high = r["diff"], r["diff_ci_low"], r["diff_ci_high"]
-            b = summary[(summary["variant"] == spec.baseline) & (summary["metric"] == kpi.key)]
-            level = abs(float(b["mean"].iloc[0])) if len(b) else float("nan")
-            call = verdict(kpi, diff, low, high)
-            if r.get("queue_settles", "yes") == "no" and call in ("better", "worse"):
-                call = "unclear"
+            b = summary_row(summary, spec.baseline, kpi.key)
+            level = abs(float(b["mean"])) if b is not None else float("nan")
+            call = verdict(kpi, diff, low, high, judge)
             out.append({"variant": variant, "kpi": kpi, "diff": diff, "low": low, "high": high, "call": call,
                         "text": sentences.get((variant, kpi.label), ""),
                         **{f"rel_{k}": _relative(v, level) for k, v in (("diff", diff), ("low", low), ("high", high))}})

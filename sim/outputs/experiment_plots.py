@@ -21,7 +21,7 @@ import pandas as pd  # noqa: E402
 from matplotlib import transforms  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 
-from sim.analysis.kpis import BY_KEY, shown  # noqa: E402
+from sim.analysis.kpis import BY_KEY, shown, summary_row  # noqa: E402
 from sim.outputs.plots import ROLE_LABELS, plain, save, stacked_bars  # noqa: E402
 
 WIDTH = 9.0  # inches; at 120 dpi 1080 px, so an 800 px report column shrinks text to three quarters
@@ -43,8 +43,8 @@ def _save(fig, path: Path) -> Path:
 
 
 def _value(summary: pd.DataFrame, variant: str, metric: str, column: str = "mean") -> float:
-    row = summary[(summary["variant"] == variant) & (summary["metric"] == metric)]
-    return float(row[column].iloc[0]) if len(row) else math.nan
+    row = summary_row(summary, variant, metric)
+    return float(row[column]) if row is not None else math.nan
 
 
 def variant_name(spec, variant: str, width: int | None = None) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.analysis.kpis import BY_KEY, fmt, sentence, shown, verdict
+from sim.analysis.kpis import BY_KEY, fmt, judged, sentence, shown, summary_row, threshold, verdict
 from sim.analysis.stability import GROWTH
 from sim.config.vocabulary import DISTRICTS
 from sim.model import units
@@ -48,9 +48,7 @@ def warnings(spec, summary: pd.DataFrame) -> list[str]:
     return out
 
 
-def _row(summary: pd.DataFrame, variant: str, metric: str):
-    row = summary[(summary["variant"] == variant) & (summary["metric"] == metric)]
-    return row.iloc[0] if len(row) else None
+_row = summary_row
 
 
 def _label(variant: str) -> str:
@@ -74,11 +72,10 @@ FLATTERED = ("caseload_per_caseworker", "followups_on_time_share")  # figures a 
 def headline_rows(spec, summary: pd.DataFrame) -> list[tuple[str, str]]:
     """(variant, sentence) for every non-baseline variant and headline figure; none left out."""
     out = []
-    base_settles = variant_settles(summary, spec.baseline) != "no"
     for variant in summary["variant"].cat.categories:
         if variant == spec.baseline:
             continue
-        judge = base_settles and variant_settles(summary, variant) != "no"
+        judge = judged(summary, spec.baseline, variant)
         aside = overflow_aside(spec, summary, variant)
         for kpi in shown(summary):
             r = _row(summary, variant, kpi.key)
@@ -92,15 +89,12 @@ def headline_rows(spec, summary: pd.DataFrame) -> list[tuple[str, str]]:
 def gist(spec, summary: pd.DataFrame, variant: str) -> str:
     """One sentence per variant: which figures are better, worse, unclear — and what it costs."""
     groups: dict[str, list[str]] = {"better": [], "worse": [], "unclear": [], "same": [], "unmeasured": []}
-    judge = variant_settles(summary, spec.baseline) != "no" and variant_settles(summary, variant) != "no"
+    judge = judged(summary, spec.baseline, variant)
     for kpi in shown(summary):
         r = _row(summary, variant, kpi.key)
         if r is None or kpi.key == "cost_sek_per_year":
             continue
-        call = verdict(kpi, r["diff"], r["diff_ci_low"], r["diff_ci_high"])
-        if call in ("better", "worse") and not judge:
-            call = "unclear"
-        groups.setdefault(call, []).append(kpi.label)
+        groups.setdefault(verdict(kpi, r["diff"], r["diff_ci_low"], r["diff_ci_high"], judge), []).append(kpi.label)
     parts = []
     for call, words in (("better", "Better"), ("worse", "Worse"), ("unclear", "No clear difference"),
                         ("same", "Practically the same"), ("unmeasured", "Not measured")):
@@ -109,7 +103,7 @@ def gist(spec, summary: pd.DataFrame, variant: str) -> str:
     cost = _row(summary, variant, "cost_sek_per_year")
     if cost is not None and cost["diff"] == cost["diff"]:
         kpi = BY_KEY["cost_sek_per_year"]
-        parts.append("Staff cost: the same." if abs(cost["diff"]) * kpi.scale < 0.005 else
+        parts.append("Staff cost: the same." if abs(cost["diff"]) < threshold(kpi) else
                      f"Staff cost: {fmt(kpi, abs(cost['diff']))} MSEK a year {'more' if cost['diff'] > 0 else 'less'}.")
     if not judge:
         parts.insert(0, "Not judged (a first-visit queue that does not settle).")
