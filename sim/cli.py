@@ -25,22 +25,49 @@ from omegaconf.errors import OmegaConfBaseException
 
 from sim.config.errors import OutputError, UserError, message
 
+DEBUG = "--debug"  # any command: a user error's full stack trace instead of its one line (as HYDRA_FULL_ERROR=1)
+
 
 def command(main: Callable[..., int]) -> Callable[..., int]:
-    """Wrap a command's ``main``: user errors print one line and return 2 instead of raising."""
+    """Wrap a command's ``main``: user errors print one line and return 2 instead of raising.
+
+    ``--debug`` among the arguments (taken out before the command parses them) or ``HYDRA_FULL_ERROR=1``
+    in the environment keeps the stack trace, for a bug report.
+    """
 
     @functools.wraps(main)
-    def wrapped(*args, **kwargs) -> int:
+    def wrapped(argv: list[str] | None = None) -> int:
+        argv = list(sys.argv[1:] if argv is None else argv)
+        debug = DEBUG in argv or os.environ.get("HYDRA_FULL_ERROR") == "1"
+        argv = [a for a in argv if a != DEBUG]
+        if not _takes_argv(main):
+            if argv:
+                print(f"Error: python -m {_module_name(main)} takes no arguments (got {' '.join(argv)})",
+                      file=sys.stderr)
+                return 2
+            argv = None
         try:
-            return main(*args, **kwargs)
+            return main() if argv is None else main(argv)
         except (UserError, HydraException, OmegaConfBaseException, OSError) as err:
-            if isinstance(err, OSError) and not err.filename:
+            if debug or (isinstance(err, OSError) and not err.filename):
                 raise
             user = user_error(err) or err
             print(message(user), file=sys.stderr)
             return getattr(user, "exit_code", 2)
 
     return wrapped
+
+
+def _module_name(main: Callable[..., int]) -> str:
+    module = sys.modules.get(main.__module__)
+    spec = getattr(module, "__spec__", None)
+    return spec.name if spec is not None else main.__module__
+
+
+def _takes_argv(main: Callable[..., int]) -> bool:
+    import inspect
+
+    return bool(inspect.signature(main).parameters)
 
 
 def user_error(err: BaseException) -> UserError | None:

@@ -25,6 +25,7 @@ from sim.experiments import sweep_callbacks
 from sim.experiments.compare import run_experiment, run_shard
 from sim.experiments.spec import BROKEN, check_app_keys, for_district, from_app, register_experiments, sweep_dir
 from sim.outputs import report
+from sim.outputs.files import atomic_write
 
 
 @hydra.main(version_base="1.3", config_path="../configs", config_name="experiment_app")
@@ -36,7 +37,7 @@ def main(cfg: DictConfig) -> dict | None:
             app = OmegaConf.to_object(cfg)
             app.experiment = from_app(app, list(hc.overrides.task))
             return run_shard(app.experiment, sweep_dir(hc.sweep.dir), app.replications, app.shard, app.shards,
-                             app.workers)
+                             app.workers, claimed=hydra_record(cfg))
         except UserError as err:
             fail(err)
     out_dir = Path(hc.runtime.output_dir)
@@ -50,12 +51,35 @@ def run(cfg: DictConfig, out_dir: Path, given: list[str] | tuple[str, ...] = ())
         check_app_keys(cfg)  # an appended key (+replicatons=5) is refused, not carried along unread
         app = OmegaConf.to_object(cfg)
         app.experiment = from_app(app, given)
-        _, summary, _ = run_experiment(app.experiment, out_dir, app.replications, app.workers)
+        _, summary, _ = run_experiment(app.experiment, out_dir, app.replications, app.workers,
+                                       claimed=hydra_record(cfg))
     except UserError as err:
         fail(err)
     n = app.experiment.replications if app.replications is None else app.replications
     print(report.text_summary(for_district(app.experiment), n, summary))
     print(f"\nReport: {out_dir / 'report.html'}")
+
+
+def hydra_record(cfg: DictConfig):
+    """Write Hydra's record of this job (``.hydra/config.yaml``, ``hydra.yaml``, ``overrides.yaml``) once called.
+
+    Hydra would write it before the job starts (``hydra.output_subdir``, switched off in
+    ``configs/experiment_app.yaml``), over the record of whatever experiment the folder holds; the
+    experiment calls this only after the folder is its own (:func:`sim.experiments.shards.claim`).
+    Outside a Hydra job (a test calling :func:`run`) there is nothing to record.
+    """
+    if not HydraConfig.initialized():
+        return None
+    hydra_cfg = HydraConfig.instance().cfg
+    folder = Path(hydra_cfg.hydra.runtime.output_dir) / ".hydra"
+    nodes = {"config.yaml": cfg, "hydra.yaml": hydra_cfg, "overrides.yaml": hydra_cfg.hydra.overrides.task}
+
+    def write() -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, node in nodes.items():
+            text = OmegaConf.to_yaml(node)
+            atomic_write(folder / name, lambda tmp, text=text: tmp.write_text(text, encoding="utf-8"))
+    return write
 
 
 def cli() -> None:

@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sheet = args.staffing or EXAMPLES / f"{args.like}_staffing.csv"
     options, warnings, notes = csv_options(args), [], []
-    log = read_log(args.log, options, args.dayfirst, args.drop_outliers, warnings)
+    log = read_log(args.log, options, args.dayfirst, args.drop_outliers, warnings, read_as=notes)
     for line in warnings:
         print(f"Warning: {line}", file=sys.stderr)
     mined = mine(log, str(args.log))

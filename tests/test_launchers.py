@@ -55,6 +55,15 @@ def local_run(tmp_path_factory) -> Path:
     return out
 
 
+def test_a_run_keeps_hydras_record_of_what_was_asked(local_run):
+    """Hydra's .hydra/ is written by the command once the folder is the experiment's (not by Hydra before)."""
+    overrides = (local_run / ".hydra" / "overrides.yaml").read_text(encoding="utf-8")
+    assert all(f"- {o}" in overrides for o in (*TINY, "workers=1")), overrides
+    config = (local_run / ".hydra" / "config.yaml").read_text(encoding="utf-8")
+    assert "horizon_weeks: 20" in config and "replications: 2" in config
+    assert "output_dir: " + str(local_run) in (local_run / ".hydra" / "hydra.yaml").read_text(encoding="utf-8")
+
+
 def assert_same_results(sweep_dir: Path, local: Path) -> None:
     for name in COMPARED:
         assert (sweep_dir / name).read_bytes() == (local / name).read_bytes(), f"{name} differs from the local run"
@@ -70,6 +79,8 @@ def test_a_sharded_sweep_aggregates_to_the_local_run_bit_for_bit(tmp_path, local
     sweep(out, f"hydra/launcher={launcher}", shards=shards)
     assert_same_results(out, local_run)
     assert sorted(p.name for p in (out / "jobs").iterdir()) == [f"shard-{s}" for s in range(shards)]
+    for s in range(shards):  # each job's record of its own overrides
+        assert f"- shard={s}" in (out / "jobs" / f"shard-{s}" / ".hydra" / "overrides.yaml").read_text()
 
 
 def test_a_sweep_run_again_runs_only_the_missing_replication(tmp_path, local_run):

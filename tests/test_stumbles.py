@@ -126,7 +126,8 @@ def test_a_failed_experiment_keeps_a_folder_with_a_cache_to_resume(tmp_path):
     assert proc.returncode == 2
     assert "replications = 1" in proc.stderr
     assert kept.read_text(encoding="utf-8") == "{}"
-    assert (out / ".hydra" / "config.yaml").exists()
+    # a refused run writes nothing there, not even Hydra's record of it (.hydra/) or a log
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == ["replications", "replications/abc.json"]
 
 
 def hydra_files(out: Path, job: str = "__main__") -> Path:

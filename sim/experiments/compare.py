@@ -14,6 +14,7 @@ from __future__ import annotations
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -121,10 +122,16 @@ def say_estimate(configs: list, workers: int | None, out=None) -> str:
 
 
 def run_experiment(spec: ExperimentSpec, out_dir: Path, replications: int | None = None,
-                   workers: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame, list[dict]]:
-    """Run (or resume) every replication of every variant; write results, summary, plots, report."""
+                   workers: int | None = None, claimed: Callable[[], None] | None = None,
+                   ) -> tuple[pd.DataFrame, pd.DataFrame, list[dict]]:
+    """Run (or resume) every replication of every variant; write results, summary, plots, report.
+
+    ``claimed`` is called once ``out_dir`` is this experiment's (e.g. to write Hydra's record of the run there).
+    """
     n, order, planned = plan(spec, replications)
     sharding.claim(out_dir, spec)  # another experiment's folder is refused before anything is written
+    if claimed is not None:
+        claimed()
     say_estimate([c for _, _, c in planned], workers)
     results = runner.run_many([c for _, _, c in planned], cache_dir=out_dir / "replications", workers=workers,
                               label=f"{spec.name}: {len(order)} variants x {n}", job=runner.run_detail,
@@ -133,11 +140,13 @@ def run_experiment(spec: ExperimentSpec, out_dir: Path, replications: int | None
 
 
 def run_shard(spec: ExperimentSpec, out_dir: Path, replications: int | None, shard: int, shards: int,
-              workers: int | None = None) -> dict:
+              workers: int | None = None, claimed: Callable[[], None] | None = None) -> dict:
     """One Hydra job of a multirun: this shard's replications of every variant, into the shared cache."""
     sharding.check(shard, shards)
     n, order, planned = plan(spec, replications)
     sharding.claim(out_dir, spec)  # another experiment's folder is refused before anything is written
+    if claimed is not None:
+        claimed()
     sharding.write_plan(out_dir, spec, n, shards)
     mine = sharding.select(planned, shard, shards)
     runner.run_many([c for _, _, c in mine], cache_dir=out_dir / "replications", workers=workers,

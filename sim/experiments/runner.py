@@ -138,6 +138,7 @@ class Progress:
 
 
 POLL = 0.25  # seconds between looks at replications another run is computing
+WAIT_REMINDER = 60.0  # seconds between "still waiting" lines while another run holds every replication left
 
 
 def run_many(configs: Iterable[Config], cache_dir: Path | None = None, workers: int | None = None,
@@ -177,7 +178,7 @@ def _work(pool: Executor, slots: int, inline: bool, todo: list[int], configs: li
     for later, then read once that run is done with it (or computed here if it gave up). Returns the first
     error of a worker (the other replications are kept); an inline run raises it at once."""
     pending, running = list(todo), {}
-    error, waiting_said = None, False
+    error, said_at, waited_since = None, None, 0.0  # when 'waiting for another run' was last said
     try:
         while pending or running:
             for i in list(pending):
@@ -213,10 +214,16 @@ def _work(pool: Executor, slots: int, inline: bool, todo: list[int], configs: li
                     finally:
                         lock.release()
             elif pending:  # every replication left is being computed by another run
-                if not waiting_said:
+                now = time.monotonic()
+                if said_at is None:
                     print(f"{label}: {len(pending)} replication(s) are being computed by another run using "
                           f"{cache.dir}; waiting for them", file=sys.stderr, flush=True)
-                    waiting_said = True
+                    said_at = waited_since = now
+                elif now - said_at >= WAIT_REMINDER:  # never a silent hang: say it again, with how long
+                    print(f"{label}: still waiting for {len(pending)} replication(s) held by another run "
+                          f"({(now - waited_since) / 60:.0f} min; its locks: {cache.locks}; stop that run to "
+                          "compute them here)", file=sys.stderr, flush=True)
+                    said_at = now
                 time.sleep(POLL)
     finally:
         for _, lock in running.values():
@@ -261,6 +268,11 @@ class _Cache:
         self.job = job
         self.warned: set[Path] = set()  # a bad file is named once per run, however often it is looked at
 
+    @property
+    def locks(self) -> Path | None:
+        """The folder of the replications' locks, beside the cache (a lock dies with the process holding it)."""
+        return None if self.dir is None else self.dir.parent / f".{self.dir.name}.locks"
+
     def path(self, config: Config) -> Path:
         return self.dir / f"{config_key(config)}{_suffix(self.job)}.json"
 
@@ -304,9 +316,8 @@ class _Cache:
         """This replication's lock, held; None if another run holds it."""
         if self.dir is None:
             return _NoLock()
-        locks = self.dir.parent / f".{self.dir.name}.locks"
-        locks.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(locks / f"{config_key(config)}{_suffix(self.job)}.lock", thread_local=False)
+        self.locks.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(self.locks / f"{config_key(config)}{_suffix(self.job)}.lock", thread_local=False)
         try:
             lock.acquire(timeout=0)
         except Timeout:

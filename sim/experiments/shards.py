@@ -35,10 +35,6 @@ IDENTITY = "experiment_identity.json"
 IDENTIFYING = ("name", "org", "baseline", "variants", "overrides", "horizon_weeks", "warmup_weeks")
 
 
-# The driver of a multirun sees the experiment before the top-level parameters=, horizon_weeks= and
-# warmup_weeks= are applied (they change overrides and the horizon): it checks these, its jobs all.
-NAMED = ("name", "org", "baseline", "variants")
-
 
 class RunDirInUse(ConfigError):
     """A run directory that holds another experiment's results (a ConfigError, so that every entry point,
@@ -135,7 +131,7 @@ def select(planned: list, shard: int, shards: int) -> list:
 def write_plan(out_dir: Path, spec, replications: int, shards: int) -> None:
     """What the driver needs to aggregate and to report missing work, next to the results. Refused in a
     folder that holds another experiment (:func:`check_owner`; a job claims the folder, :func:`claim`)."""
-    check_owner(out_dir, spec, NAMED)
+    check_owner(out_dir, spec)
     write_json(out_dir / PLAN, {"spec": asdict(spec), "replications": replications, "shards": shards})
 
 

@@ -27,9 +27,10 @@ from sim.config.schema import ConfigError
 from sim.experiments import shards as sharding
 from sim.experiments.compare import finish
 from sim.experiments.runner import Progress
-from sim.experiments.spec import ExperimentSpec, IncompleteSweep, check, sweep_dir
+from sim.experiments.spec import ExperimentApp, ExperimentSpec, IncompleteSweep, check, from_app, sweep_dir
 from sim.outputs import report
 
+APP_KEYS = ("replications", "workers", "shards", "shard", "parameters", "horizon_weeks", "warmup_weeks")
 _active: dict[str, Any] = {}  # the running sweep in this (driver) process
 
 
@@ -50,13 +51,17 @@ class ExperimentSweep(Callback):
             raise SystemExit(1) from None
 
     def _start(self, config: DictConfig) -> None:
-        _refuse_swept_experiment(list(config.hydra.overrides.task))
-        spec = ExperimentSpec(**OmegaConf.to_container(config.experiment, resolve=True))
-        n = spec.replications if config.replications is None else int(config.replications)
+        given = list(config.hydra.overrides.task)
+        _refuse_swept_experiment(given)
+        # the experiment as its jobs will run it: top-level parameters=, horizon_weeks=, warmup_weeks= applied
+        app = ExperimentApp(experiment=ExperimentSpec(**OmegaConf.to_container(config.experiment, resolve=True)),
+                            **{key: config[key] for key in APP_KEYS})
+        spec = from_app(app, given)
+        n = spec.replications if app.replications is None else int(app.replications)
         check(spec, n)
         sharding.check(0, int(config.shards))
         out_dir = sweep_dir(config.hydra.sweep.dir)
-        sharding.write_plan(out_dir, spec, n, int(config.shards))
+        sharding.write_plan(out_dir, spec, n, int(config.shards))  # refused in another experiment's folder
         command = " ".join(shlex.quote(a) for a in [sys.executable, "-m", "sim.experiment", "-m",
                                                      *config.hydra.overrides.task,
                                                      *_without_sweep_dir(config.hydra.overrides.hydra),

@@ -43,6 +43,7 @@ from sim.intake.calibrate import (
     Setting,
     check_generated,
     fit_durations,
+    note,
     own,
     read_sheet,
     read_staffing,
@@ -78,14 +79,16 @@ class Mined:
 
 
 def read_log(path: Path, options: CsvOptions | None = None, dayfirst: bool | None = None,
-             drop_outliers: bool = False, notes: list[str] | None = None) -> pd.DataFrame:
+             drop_outliers: bool = False, notes: list[str] | None = None,
+             read_as: list[str] | None = None) -> pd.DataFrame:
     """The log with ``start_hours``/``complete_hours`` on the model's working clock and ``row`` (as a
     spreadsheet counts). ``dayfirst``: 13/01/2011 (True) or 01/13/2011 (False); None: only if the file
     shows which. Rows left out (no case id, no timestamp; outliers with ``drop_outliers``) and events
-    outside working hours are reported in ``notes`` (one line each)."""
+    outside working hours are reported in ``notes`` (one line each); how a CSV that is not plain UTF-8
+    with commas was read (encoding, delimiter) goes into ``read_as``."""
     path = Path(path)
     notes = [] if notes is None else notes
-    header, rows = log_rows(path, options)
+    header, rows = log_rows(path, options, read_as)
     dropped: dict[str, list[int]] = {}
     kept = []
     for row, cells in rows:
@@ -133,7 +136,8 @@ def _rows(rows: list[int], first: int = 5) -> str:
     return "rows " + ", ".join(map(str, rows[:first])) + (f" and {len(rows) - first} more" if len(rows) > first else "")
 
 
-def log_rows(path: Path, options: CsvOptions | None) -> tuple[list[str], list[tuple[int, dict]]]:
+def log_rows(path: Path, options: CsvOptions | None,
+             read_as: list[str] | None = None) -> tuple[list[str], list[tuple[int, dict]]]:
     """(header, [(row, {column: value})]) of a CSV or Parquet log, its columns checked."""
     if not path.is_file():
         raise InputError(path, None, None, "file not found")
@@ -156,6 +160,7 @@ def log_rows(path: Path, options: CsvOptions | None) -> tuple[list[str], list[tu
             raise InputError(path, None, None, "no data rows")
         return list(frame.columns), [(i + 2, cells) for i, cells in enumerate(frame.to_dict("records"))]
     sheet = read_sheet(path, REQUIRED, options=options)
+    note(sheet, read_as)
     return sheet.header, sheet.rows
 
 

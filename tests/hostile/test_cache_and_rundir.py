@@ -23,7 +23,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -230,10 +229,18 @@ def test_a_different_experiment_is_refused_before_anything_runs_or_is_written(re
     assert snapshot(out) == before
 
 
+def everything(folder: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file under ``folder``, Hydra's record of the run (.hydra/) included."""
+    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
 def test_the_cli_refuses_a_different_experiment_in_one_line(reference, tmp_path):
     out = tmp_path / "run"
     shutil.copytree(reference, out)
-    before = snapshot(out)
+    (out / ".hydra").mkdir()
+    (out / ".hydra" / "config.yaml").write_text("experiment:\n  name: tiny\n", encoding="utf-8")
+    before = everything(out)
     proc = subprocess.run([sys.executable, "-m", "sim.experiment", "experiment=default", "replications=2",
                            f"hydra.run.dir={out}"], cwd=REPO, capture_output=True, text=True, timeout=120,
                           env=environment())
@@ -241,7 +248,27 @@ def test_the_cli_refuses_a_different_experiment_in_one_line(reference, tmp_path)
     lines = [line for line in (proc.stdout + proc.stderr).splitlines() if line.strip()]
     assert len(lines) == 1, lines
     assert str(out) in lines[0] and "'tiny'" in lines[0] and "'default'" in lines[0]
-    assert snapshot(out) == before  # the report, results and cache untouched
+    # the report, results and cache untouched, and so is the other experiment's record of its run (.hydra/);
+    # no log file appears either
+    assert everything(out) == before
+
+
+def test_a_multirun_is_refused_in_a_folder_of_the_same_experiment_run_with_another_horizon(tmp_path):
+    """The driver applies the top-level horizon_weeks= before it checks the folder: refused before any job."""
+    out = tmp_path / "sweep"
+    args = [sys.executable, "-m", "sim.experiment", "-m", "experiment=default", "replications=2",
+            "horizon_weeks=14", "warmup_weeks=4", "workers=1", f"hydra.sweep.dir={out}"]
+    first = subprocess.run(args, cwd=REPO, capture_output=True, text=True, timeout=300, env=environment())
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert json.loads((out / sharding.IDENTITY).read_text())["settings"]["horizon_weeks"] == 14.0
+    assert json.loads((out / sharding.PLAN).read_text())["spec"]["horizon_weeks"] == 14.0
+    before = everything(out)
+    proc = subprocess.run([*args[:6], "horizon_weeks=15", *args[7:]], cwd=REPO, capture_output=True, text=True,
+                          timeout=120, env=environment())
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    lines = [line for line in (proc.stdout + proc.stderr).splitlines() if line.strip()]
+    assert len(lines) == 1 and "horizon_weeks" in lines[0] and str(out) in lines[0], lines
+    assert everything(out) == before  # no job ran: nothing in the folder changed
 
 
 def test_a_damaged_identity_file_is_named_and_replaced(reference, tmp_path, capsys):
@@ -299,9 +326,25 @@ def test_two_identical_runs_at_once_compute_each_replication_once(reference, tmp
     assert not list(out.rglob(".*.tmp"))
 
 
-def test_a_replication_locked_by_another_run_is_waited_for_and_read(reference, tmp_path, capsys):
-    """Another run holds replication 0's lock and stores its result a moment later: this run computes
-    the others meanwhile, then reads replication 0 instead of computing it."""
+class _Watched:
+    """stderr that lets a test thread act when a line it waits for has been said."""
+
+    def __init__(self, stream, words: str):
+        self.stream, self.words, self.said = stream, words, threading.Event()
+
+    def write(self, text: str) -> int:
+        if self.words in text:
+            self.said.set()
+        return self.stream.write(text)
+
+    def __getattr__(self, name: str):  # isatty, flush, fileno...: the stream's
+        return getattr(self.stream, name)
+
+
+def test_a_replication_locked_by_another_run_is_waited_for_and_read(reference, tmp_path, capsys, monkeypatch):
+    """Another run holds replication 0's lock: this run computes the others meanwhile, says it waits and
+    says so again while it does (a reminder, here at once instead of every minute), then reads replication 0
+    once the other run stored it, instead of computing it."""
     cache = tmp_path / "replications"
     runs = planned()
     config = runs[0][2]
@@ -310,11 +353,16 @@ def test_a_replication_locked_by_another_run_is_waited_for_and_read(reference, t
     assert lock is not None
     fresh = json.loads(cache_file(reference / "replications", config).read_text())
     fresh["summary"].pop("_cache")
+    monkeypatch.setattr(runner, "WAIT_REMINDER", 0.0)
+    stderr = _Watched(sys.stderr, "still waiting for 1 replication(s) held by another run")
+    monkeypatch.setattr(sys, "stderr", stderr)
 
     def the_other_run():
-        time.sleep(1.5)
-        other.store(config, 0, fresh)
-        lock.release()
+        try:
+            stderr.said.wait(timeout=120)  # finishes only after this run said it still waits
+            other.store(config, 0, fresh)
+        finally:
+            lock.release()
     thread = threading.Thread(target=the_other_run)
     thread.start()
     job = Counting()
@@ -322,7 +370,11 @@ def test_a_replication_locked_by_another_run_is_waited_for_and_read(reference, t
     thread.join()
     assert (BASELINE, 0) not in job.calls and len(job.calls) == len(runs) - 1
     assert results == runner.cached([c for _, _, c in runs], reference / "replications", runner.run_detail)
-    assert "being computed by another run" in capsys.readouterr().err
+    assert stderr.said.is_set()
+    err = capsys.readouterr().err
+    assert "being computed by another run" in err
+    reminder = next(line for line in err.splitlines() if "still waiting" in line)
+    assert str(tmp_path / ".replications.locks") in reminder and "min" in reminder
 
 
 # --- leftovers of a killed write ---------------------------------------------------------------------

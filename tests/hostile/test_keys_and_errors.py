@@ -149,3 +149,28 @@ def test_full_error_still_gives_the_trace(tmp_path):
     proc = subprocess.run([sys.executable, *SIM, "org.recepton.caseworkers=3", f"hydra.run.dir={tmp_path}"], cwd=REPO,
                           capture_output=True, text=True, timeout=60, env=env)
     assert proc.returncode != 0 and "Traceback" in proc.stderr
+
+
+@pytest.mark.parametrize("command", [
+    ["-m", "sim.mine", "--log", "missing.csv", "--like", "farsta", "--name", "x"],
+    ["-m", "sim.calibrate", "--staffing", "missing.csv", "--name", "x"],
+    ["-m", "sim.sensitivity", "--design", "missing.yaml"],
+], ids=["mine", "calibrate", "sensitivity"])
+def test_debug_gives_the_trace_of_an_option_command(tmp_path, command):
+    """``--debug`` on a command with --options: the stack trace of a user error, for a bug report; without it,
+    one line."""
+    env = {k: v for k, v in os.environ.items() if k != "HYDRA_FULL_ERROR"}
+    plain = subprocess.run([sys.executable, *command], cwd=tmp_path, capture_output=True, text=True, timeout=60,
+                           env=env)
+    debug = subprocess.run([sys.executable, *command, "--debug"], cwd=tmp_path, capture_output=True, text=True,
+                           timeout=60, env=env)
+    assert plain.returncode == 2 and "Traceback" not in plain.stderr and len(plain.stderr.strip().splitlines()) == 1
+    assert debug.returncode != 0 and "Traceback" in debug.stderr
+    assert "missing" in plain.stderr.strip().splitlines()[0] and "missing" in debug.stderr.strip().splitlines()[-1]
+
+
+def test_a_command_without_options_refuses_arguments(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "sim.assumptions", "--out", "x"], cwd=REPO, capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == "Error: python -m sim.assumptions takes no arguments (got --out x)"

@@ -278,3 +278,15 @@ def test_event_logs(request, tmp_path, clean_rate, name, content, extra, code, w
         if request.node.callspec.id not in ("dayfirst-given", "weekend-and-night"):
             assert rate == clean_rate  # the same 40 cases over the same working weeks, however written
         assert 2.0 < rate < 5.0  # 40 cases (fewer with --dayfirst's subset) over ten weeks
+
+
+def test_an_event_log_that_is_not_plain_utf8_says_how_it_was_read(tmp_path):
+    """A municipality's export (Windows-1252, semicolons) is read, and the user is told how: on screen and
+    in the written config, so a misdetection is visible before the numbers are trusted."""
+    content = log_text(sep=";").replace("case-", "ärende-").encode("cp1252")
+    proc = run(tmp_path, "sim.mine", "--log", str(write(tmp_path, "events.csv", content)), "--like", "sodermalm")
+    assert proc.returncode == 0, proc.stderr
+    said = [line for line in proc.stdout.splitlines() if line.startswith("events.csv read as")]
+    assert len(said) == 1 and "Windows-1252" in said[0] and "semicolon" in said[0], proc.stdout
+    config = (tmp_path / "out" / "odd.yaml").read_text(encoding="utf-8")
+    assert f"# {said[0]}." in config
