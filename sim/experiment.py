@@ -21,6 +21,8 @@ from omegaconf import DictConfig, OmegaConf
 
 from sim.cli import removed_if_empty_on_failure, run_hydra_app
 from sim.config.errors import UserError, fail
+from sim.config.schema import ConfigError
+from sim.experiments import shards as sharding
 from sim.experiments import sweep_callbacks
 from sim.experiments.compare import run_experiment, run_shard
 from sim.experiments.spec import BROKEN, check_app_keys, for_district, from_app, register_experiments, sweep_dir
@@ -50,6 +52,10 @@ def run(cfg: DictConfig, out_dir: Path, given: list[str] | tuple[str, ...] = ())
     try:
         check_app_keys(cfg)  # an appended key (+replicatons=5) is refused, not carried along unread
         app = OmegaConf.to_object(cfg)
+        sharding.check(app.shard, app.shards)
+        if app.shards != 1:  # not silently all replications here when a split was asked for
+            raise ConfigError("shards", app.shards, "splits a multirun's replications over jobs: add -m "
+                              "(python -m sim.experiment -m ... shards=N); without -m every replication runs here")
         app.experiment = from_app(app, given)
         _, summary, _ = run_experiment(app.experiment, out_dir, app.replications, app.workers,
                                        claimed=hydra_record(cfg))

@@ -15,8 +15,9 @@ from hydra.core.config_store import ConfigStore
 from omegaconf import OmegaConf
 
 from sim.config.compose import EXPERIMENT_DIR
+from sim.config.plausible import CHOICES as PARAMETER_CHOICES
 from sim.config.schema import HORIZON_WEEKS, WARMUP_WEEKS, ConfigError
-from sim.config.validate import check_limit
+from sim.config.validate import check_limit, limit_for
 
 
 @dataclass
@@ -116,6 +117,13 @@ def from_app(app: ExperimentApp, given: list[str] | tuple[str, ...] = ()) -> Exp
     """
     if app.workers is not None and app.workers < 1:
         raise ConfigError("workers", app.workers, "must be at least 1 (or leave it unset for all cores)")
+    if app.parameters not in PARAMETER_CHOICES:  # named as the user wrote it, not as a variant's setting
+        raise ConfigError("parameters", app.parameters, f"allowed: {', '.join(PARAMETER_CHOICES)}")
+    for key, value in (("horizon_weeks", app.horizon_weeks), ("warmup_weeks", app.warmup_weeks),
+                       ("experiment.horizon_weeks", app.experiment.horizon_weeks),
+                       ("experiment.warmup_weeks", app.experiment.warmup_weeks)):
+        if value is not None:
+            check_limit(key, value, limit_for(key.removeprefix("experiment.")))
     spec = with_parameters(app.experiment, app.parameters)
     if app.horizon_weeks is not None:
         spec = replace(spec, horizon_weeks=float(app.horizon_weeks))

@@ -112,6 +112,15 @@ CASES = [
     ("unparsable-override", (*SIM, "variant=[broad"), 2, ["cannot read the override", "variant=[broad"], 1),
     ("experiment-in-variant-unknown-group", (*EXP, "experiment.variants.as_is=[variant=[nope]]"), 2,
      ["experiment.variants.as_is", "nope"], 1),
+    # named by the key the user wrote, not by the first variant it broke
+    ("exp-parameters-typo", (*EXP, "parameters=plausibel"), 2, ["parameters = 'plausibel'", "default, plausible"], 1),
+    ("exp-horizon-huge", ("-m", "sim.experiment", "replications=2", "horizon_weeks=1e9"), 2,
+     ["horizon_weeks = 1000000000.0", "plausible range", "LIMITS"], 1),
+    ("exp-own-warmup-inf", ("-m", "sim.experiment", "replications=2", "experiment.warmup_weeks=inf"), 2,
+     ["experiment.warmup_weeks = inf", "plausible range"], 1),
+    # shards without -m would run everything here, unsplit
+    ("shards-without-multirun", (*EXP, "shards=3"), 2, ["shards = 3", "add -m"], 1),
+    ("shard-out-of-range-without-multirun", (*EXP, "shard=1"), 2, ["shard = 1", "0 .. 0"], 1),
 ]
 
 
