@@ -12,7 +12,6 @@ import time
 from pathlib import Path
 
 import hydra
-import pandas as pd
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
@@ -21,9 +20,7 @@ from sim.config.compose import register_configs, to_config
 from sim.config.errors import UserError, fail
 from sim.config.schema import Config
 from sim.config.vocabulary import REDUCTIONS
-from sim.experiments.single_run import run_one
 from sim.model import units
-from sim.outputs.files import headline_table
 
 
 @hydra.main(version_base="1.3", config_path="../configs", config_name="config")
@@ -39,6 +36,13 @@ def run(cfg: DictConfig, out_dir: Path, overrides: list[str] | tuple[str, ...] =
         config = to_config(cfg, overrides)
     except UserError as err:
         fail(err)
+    # The run's own imports (pandas, scipy, matplotlib behind them) only once the config is valid: --help
+    # and a config error come back without them (tests/test_startup.py).
+    import pandas as pd
+
+    from sim.experiments.single_run import run_one
+    from sim.outputs.files import headline_table
+
     started = time.perf_counter()
     summary = run_one(config, out_dir)
     if config.org.kind in REDUCTIONS:

@@ -23,10 +23,7 @@ from sim.cli import removed_if_empty_on_failure, run_hydra_app
 from sim.config.errors import UserError, fail
 from sim.config.schema import ConfigError
 from sim.experiments import shards as sharding
-from sim.experiments import sweep_callbacks
-from sim.experiments.compare import run_experiment, run_shard
 from sim.experiments.spec import BROKEN, check_app_keys, for_district, from_app, register_experiments, sweep_dir
-from sim.outputs import report
 from sim.outputs.files import atomic_write
 
 
@@ -34,6 +31,8 @@ from sim.outputs.files import atomic_write
 def main(cfg: DictConfig) -> dict | None:
     hc = HydraConfig.get()
     if hc.mode == RunMode.MULTIRUN:  # one job of a sweep: its shard, into the sweep's folder
+        from sim.experiments.compare import run_shard
+
         try:
             check_app_keys(cfg)
             app = OmegaConf.to_object(cfg)
@@ -49,6 +48,11 @@ def main(cfg: DictConfig) -> dict | None:
 
 
 def run(cfg: DictConfig, out_dir: Path, given: list[str] | tuple[str, ...] = ()) -> None:
+    # The experiment's own imports (pandas, scipy, matplotlib behind them) only when it runs: --help and
+    # a config error come back without them (tests/test_startup.py).
+    from sim.experiments.compare import run_experiment
+    from sim.outputs import report
+
     try:
         check_app_keys(cfg)  # an appended key (+replicatons=5) is refused, not carried along unread
         app = OmegaConf.to_object(cfg)
@@ -106,6 +110,10 @@ def cli() -> None:
 
 def multirun_failure(err: BaseException) -> None:
     """A job of a running multirun failed: name it, list what is missing, exit 1."""
+    if "sim.experiments.sweep_callbacks" not in sys.modules:  # Hydra imports it to start a sweep's callback:
+        return  # not imported, no multirun runs (and a composition error stays without pandas & co.)
+    from sim.experiments import sweep_callbacks
+
     if sweep_callbacks.running():
         print(sweep_callbacks.describe_job_error(err), file=sys.stderr)
         sweep_callbacks.report_failure()

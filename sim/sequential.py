@@ -15,7 +15,6 @@ from pathlib import Path
 from sim.cli import command
 from sim.config.compose import load_config
 from sim.config.schema import UserError
-from sim.experiments.sequential import replicate_until
 
 
 @command
@@ -34,6 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("overrides", nargs="*", help="Hydra overrides, e.g. org=farsta horizon_weeks=260")
     args = parser.parse_args(argv)
     config = load_config(args.overrides)
+    from sim.experiments.sequential import replicate_until  # pandas & co. only for a run (--help: fast)
+
     try:
         est, _, n, reached = replicate_until(
             config, args.metric, args.half_width, args.min_replications, args.max_replications, args.batch,

@@ -456,6 +456,7 @@ def validate(cfg: Config) -> Config:
     if not (isinstance(cfg.horizon_weeks, (int, float)) and cfg.horizon_weeks >= 1):
         raise ConfigError("horizon_weeks", cfg.horizon_weeks, "must be at least 1 week (it includes the warm-up)")
     _non_negative("warmup_weeks", cfg.warmup_weeks)
+    _choice("start", cfg.start, ("steady_state", "empty"))
     if cfg.warmup_weeks >= cfg.horizon_weeks:
         raise ConfigError("warmup_weeks", cfg.warmup_weeks,
                           f"must be below horizon_weeks ({cfg.horizon_weeks}), which includes the warm-up")

@@ -59,6 +59,10 @@ class Population:
         self.all.append(household)
         return household
 
+    def adopt(self, household: Household) -> None:
+        """Keep a household that did not arrive through :meth:`new` (the steady-state stock at the start)."""
+        self.all.append(household)
+
     def draw_need(self, rng: np.random.Generator) -> float:
         """Months of assistance this episode will need."""
         return sampler(self._need, rng)()

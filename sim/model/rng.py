@@ -16,6 +16,9 @@ import numpy as np
 # Three words of entropy, so no named stream ([seed, crc32(name)]) can coincide with one; the
 # value 7 is arbitrary and fixed (changing it would change every household of every run).
 HOUSEHOLDS = 7
+# The households present when a run starts in its steady state (sim/model/processes/household/steady_state.py):
+# a family of their own, so the stock's size never moves an arriving household's stream.
+INITIAL_HOUSEHOLDS = 8
 
 
 class Streams:
@@ -38,6 +41,10 @@ class Streams:
     def household(self, number: int) -> np.random.Generator:
         """Household ``number``'s own stream: its attributes, needs and returns (same in every variant)."""
         return np.random.Generator(np.random.PCG64(np.random.SeedSequence([self.seed, HOUSEHOLDS, number])))
+
+    def initial_household(self, number: int) -> np.random.Generator:
+        """The stream of the ``number``-th household present at the start (numbered from 0)."""
+        return np.random.Generator(np.random.PCG64(np.random.SeedSequence([self.seed, INITIAL_HOUSEHOLDS, number])))
 
     def district_seed(self, name: str) -> int:
         """Derive a district's own seed in a city from this seed and its name (stable across processes)."""

@@ -21,7 +21,7 @@ from sim.model import units
 from sim.model.policy import resolve
 from sim.model.population import Population
 from sim.model.processes import reductions
-from sim.model.processes.household import arrivals
+from sim.model.processes.household import arrivals, steady_state
 from sim.model.processes.household import followup as household_followup
 from sim.model.processes.household import reception as household_reception
 from sim.model.processes.staff import on_call, overhead, reinforcement, workforce
@@ -87,6 +87,8 @@ class Run:
             env.process(household_followup.caseload_review(self, desk))
         if workforce.enabled(self.cfg):
             workforce.start(self)
+        if self.cfg.start == "steady_state":  # the stock the district's flow keeps, instead of an empty office
+            steady_state.seed(self)
         env.process(arrivals.arrivals(self))
         env.process(self.weekly_snapshots())
         self.run_clock()

@@ -21,12 +21,11 @@ from sim.model.services import Services
 from sim.model.staff import least_loaded
 
 
-def long_term(run: Services, hh: Household, months_paid: int) -> Generator:
+def long_term(run: Services, hh: Household, months_paid: int, months_since_rewrite: int = 0) -> Generator:
     """Monthly cycle of a long-term household until its need ends, then closure."""
     env, proc = run.env, run.cfg.process
     rng = hh.rng
-    rewrite_in = _rewrite_interval(run, hh)
-    months_since_rewrite = 0
+    rewrite_in = rewrite_interval(run, hh)
     total = units.months_ceil(hh.need_months)
     while months_paid < total:
         change = rng.random()  # drawn every month in every variant (common random numbers)
@@ -39,7 +38,7 @@ def long_term(run: Services, hh: Household, months_paid: int) -> Generator:
         rewrite = months_since_rewrite >= rewrite_in
         env.process(monthly_followup(run, hh, rewrite))
         if rewrite:
-            months_since_rewrite, rewrite_in = 0, _rewrite_interval(run, hh)
+            months_since_rewrite, rewrite_in = 0, rewrite_interval(run, hh)
         if rng.random() < proc.appeal_per_household_month:
             env.process(run.tasks.work(hh.caseworker, "appeal", hh))
         yield env.timeout(units.MONTH)
@@ -77,7 +76,7 @@ def change_group(run: Services, hh: Household, u: float) -> None:
         hh.payment_officer = new_po
 
 
-def _rewrite_interval(run: Services, hh: Household) -> int:
+def rewrite_interval(run: Services, hh: Household) -> int:
     """Whole months until the work plan is rewritten (every 3–4 months, 004 Farsta).
 
     Follow-ups happen monthly, so the drawn interval is rounded to a whole month at random
@@ -126,8 +125,14 @@ def after_closure(run: Services, hh: Household) -> Generator:
         return None
     gap = run.population.draw_return_gap(hh.rng)
     yield env.timeout(gap)
+    return returned(run, hh, hh.closed_by == "long_term" and gap <= proc.return_to_long_term_months * units.MONTH)
+
+
+def returned(run: Services, hh: Household, to_long_term: bool) -> str:
+    """A household applies again with a new need: to its caseworker (``to_long_term``) or to reception."""
+    env = run.env
     hh.need_months = run.population.draw_need(hh.rng)
-    if hh.closed_by == "long_term" and gap <= proc.return_to_long_term_months * units.MONTH:
+    if to_long_term:
         hh.caseworker.caseload += 1  # same caseworker, even above a caseload cap
         hh.payment_officer.caseload += 1
         run.rec.move(hh, "long_term")

@@ -16,10 +16,13 @@ from sim.model.processes.household import followup, investigation, reception
 from sim.model.services import Services
 
 
-def journey(run: Services, hh: Household) -> Generator:
-    """One household from its first contact until it exits (screened out, refused, or not returning)."""
-    step = "reception"
-    months_paid = 0
+def journey(run: Services, hh: Household, step: str | None = "reception", months_paid: int = 0,
+            months_since_rewrite: int = 0) -> Generator:
+    """One household from its first contact until it exits (screened out, refused, or not returning).
+
+    A household of the steady-state stock (:mod:`.steady_state`) joins at ``step`` (``"long_term"``
+    with the months already paid and the months since its plan was rewritten, or ``"referred"``).
+    """
     while step is not None:
         if step == "reception":
             step = yield from reception.reception(run, hh)  # "closed", "referred" or None
@@ -27,8 +30,8 @@ def journey(run: Services, hh: Household) -> Generator:
             months_paid = yield from investigation.referral(run, hh)
             step = "long_term"
         elif step == "long_term":
-            yield from followup.long_term(run, hh, months_paid)
-            step = "closed"
+            yield from followup.long_term(run, hh, months_paid, months_since_rewrite)
+            step, months_since_rewrite = "closed", 0
         else:  # "closed"
             step = yield from followup.after_closure(run, hh)  # "long_term", "reception" or None
             months_paid = 0

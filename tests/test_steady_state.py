@@ -1,0 +1,136 @@
+"""A run starts in the district's steady state, so half a year of warm-up is enough (issue 15, part 1).
+
+1. The stock the pre-run draws (sim/model/processes/household/steady_state.py) is the level the full model
+   reaches from an empty office after four years: Hässelby-Vällingby's long-term and returning households, a
+   Welch t-test on replication means (20 seeds of the stock against 4 long runs' weeks 208–364).
+2. Every headline figure of every studied district with the new warm-up (26 weeks) equals the figure
+   measured after a long warm-up (156 weeks), both from the steady start on the same seeds: the paired
+   difference's t interval contains 0. The interval's confidence is Bonferroni-corrected for the 27 figures
+   compared (family-wise 95 %), so that one test of 27 does not fail by chance one time in two.
+3. The weekly stock after the new warm-up has no trend: the slope of households in stock over the measured
+   weeks, pooled over replications, has a 95 % t interval that contains 0 (or is under 0.5 % a year).
+4. The stock is the same in every variant (common random numbers) and start=empty keeps the old behaviour.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ProcessPoolExecutor
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from sim.analysis.metrics import summary
+from sim.config.compose import load_config
+from sim.config.schema import HORIZON_WEEKS, WARMUP_WEEKS
+from sim.model.processes.household import steady_state
+from sim.model.run import Run
+
+DISTRICTS = ("hasselby_vallingby", "farsta", "sodermalm")
+HEADLINE = ("first_visit_wait_weeks", "followups_on_time_share", "caseload_per_caseworker",
+            "client_facing_hours_per_caseworker_week", "clerical_hours_per_caseworker_week", "late_payment_share",
+            "cost_sek_per_year", "households_in_stock", "months_on_assistance")
+SEEDS = 6
+MEASURED = 52  # weeks measured in both runs of a pair
+
+
+def stock_counts(org: str, seed: int) -> tuple[int, int]:
+    run = Run(load_config([f"org={org}", f"seed={seed}", "horizon_weeks=2", "warmup_weeks=0"]))
+    present = steady_state.stock(run)
+    long_term = sum(p.stage == "long_term" for p in present)
+    return long_term, len(present) - long_term
+
+
+def long_run_levels(org: str, seed: int) -> tuple[float, float]:
+    """Long-term and dormant households, mean of weeks 208–364 of a run from an empty office."""
+    run = Run(load_config([f"org={org}", f"seed={seed}", "horizon_weeks=364", "warmup_weeks=0",
+                           "start=empty"])).execute()
+    weeks = run.rec.weekly[208:]
+    return float(np.mean([w["long_term"] for w in weeks])), float(np.mean([w["dormant"] for w in weeks]))
+
+
+def welch_p(a, b) -> float:
+    return float(stats.ttest_ind(a, b, equal_var=False).pvalue)
+
+
+def test_the_initial_stock_is_the_level_an_empty_office_reaches_after_years():
+    org = "hasselby_vallingby"
+    with ProcessPoolExecutor(2) as pool:
+        long = list(pool.map(long_run_levels, [org] * 4, range(4)))
+    initial = [stock_counts(org, seed) for seed in range(100, 120)]
+    lt0, dormant0 = np.array(initial, dtype=float).T
+    lt, dormant = np.array(long).T
+    # a Welch t-test at 1 %: fails if the start is off by more than about 3 % (the old 3-year warm-up left 6 %)
+    assert welch_p(lt0, lt) > 0.01, (lt0.mean(), lt.mean())
+    assert welch_p(dormant0, dormant) > 0.01, (dormant0.mean(), dormant.mean())
+    assert abs(lt0.mean() / lt.mean() - 1) < 0.05
+
+
+def test_households_present_at_the_start_arrived_within_the_pre_run():
+    """The pre-run is long enough: almost nobody present arrived in its first years (the cut-off is harmless)."""
+    run = Run(load_config(["org=hasselby_vallingby", "seed=0", "horizon_weeks=2", "warmup_weeks=0"]))
+    arrived_years_ago = np.array([-p.arrived for p in steady_state.stock(run)]) / (52 * 40)
+    assert arrived_years_ago.max() < steady_state.PRE_RUN_YEARS
+    assert np.mean(arrived_years_ago > steady_state.PRE_RUN_YEARS / 2) < 0.01
+
+
+def pair(org: str, seed: int) -> tuple[dict, dict, list[float]]:
+    short = Run(load_config([f"org={org}", f"seed={seed}", f"horizon_weeks={WARMUP_WEEKS + MEASURED}"])).execute()
+    long = Run(load_config([f"org={org}", f"seed={seed}", "warmup_weeks=156",
+                            f"horizon_weeks={156 + MEASURED}"])).execute()
+    stock = [w["reception"] + w["referral"] + w["long_term"] for w in short.rec.weekly[int(WARMUP_WEEKS):]]
+    return summary(short), summary(long), stock
+
+
+@pytest.fixture(scope="module")
+def pairs() -> dict[str, list]:
+    jobs = [(org, seed) for org in DISTRICTS for seed in range(SEEDS)]
+    with ProcessPoolExecutor(2) as pool:
+        done = list(pool.map(pair, *zip(*jobs)))
+    out: dict[str, list] = {org: [] for org in DISTRICTS}
+    for (org, _), result in zip(jobs, done):
+        out[org].append(result)
+    return out
+
+
+def test_the_default_warmup_is_short_because_the_run_starts_in_steady_state():
+    assert WARMUP_WEEKS <= 26 and HORIZON_WEEKS - WARMUP_WEEKS >= 104
+    assert load_config([]).start == "steady_state"
+
+
+@pytest.mark.parametrize("org", DISTRICTS)
+def test_every_headline_figure_after_the_short_warmup_equals_the_long_warmups(pairs, org):
+    comparisons = len(DISTRICTS) * len(HEADLINE)
+    level = 1 - 0.05 / comparisons  # Bonferroni: family-wise 95 % over every district and figure
+    failures = []
+    for metric in HEADLINE:
+        d = np.array([short[metric] - long[metric] for short, long, _ in pairs[org]], dtype=float)
+        if np.allclose(d, 0):
+            continue
+        half = stats.t.ppf(1 - (1 - level) / 2, len(d) - 1) * d.std(ddof=1) / np.sqrt(len(d))
+        if abs(d.mean()) > half:
+            failures.append(f"{metric}: short - long = {d.mean():.4g} ± {half:.3g}")
+    assert not failures, failures
+
+
+@pytest.mark.parametrize("org", DISTRICTS)
+def test_the_weekly_stock_has_no_trend_after_the_short_warmup(pairs, org):
+    slopes = []
+    for _, _, stock in pairs[org]:
+        weeks = np.arange(len(stock))
+        slopes.append(np.polyfit(weeks, stock, 1)[0] * 52)  # households a year
+    slopes = np.array(slopes)
+    level = float(np.mean([np.mean(s) for _, _, s in pairs[org]]))
+    half = stats.t.ppf(0.975, len(slopes) - 1) * slopes.std(ddof=1) / np.sqrt(len(slopes))
+    assert abs(slopes.mean()) <= half or abs(slopes.mean()) < 0.005 * level, (slopes.mean(), half, level)
+
+
+def test_the_stock_is_the_same_in_every_variant_and_an_empty_start_has_none():
+    base = Run(load_config(["org=farsta", "seed=3", "horizon_weeks=1", "warmup_weeks=0"]))
+    other = Run(load_config(["org=farsta", "seed=3", "horizon_weeks=1", "warmup_weeks=0",
+                             "variant=[broad,module_admins]"]))
+    assert steady_state.stock(base) == steady_state.stock(other)
+    empty = Run(load_config(["org=farsta", "seed=3", "horizon_weeks=1", "warmup_weeks=0", "start=empty"])).execute()
+    assert empty.rec.weekly[0]["long_term"] < 20  # only what arrived in the first week could be there
+    full = Run(load_config(["org=farsta", "seed=3", "horizon_weeks=1", "warmup_weeks=0"])).execute()
+    assert full.rec.weekly[0]["long_term"] > 500
