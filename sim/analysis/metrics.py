@@ -35,7 +35,8 @@ def weekly_frame(run: "Run") -> pd.DataFrame:
     df = pd.DataFrame(run.rec.weekly)
     if df.empty:
         return df
-    waits = pd.DataFrame(run.rec.first_visit_waits, columns=["t", "wait"])
+    t, wait = run.rec.first_visit_waits.columns()
+    waits = pd.DataFrame({"t": t, "wait": wait})
     if not waits.empty:
         week = np.ceil(waits["t"] / units.WEEK)
         by_week = (waits["wait"] / units.WEEK).groupby(week).mean()
@@ -60,13 +61,16 @@ def summary(run: "Run") -> dict[str, float]:
         return float(after[col].mean()) if len(after) else math.nan
 
     late_h = units.calendar_days_to_hours(run.cfg.process.late_payment_days)
-    pay = [d for t, d in rec.payments if t >= w0]
+    pay = rec.payments.values_from(w0)  # payment delays (the recorder keeps those after the warm-up)
     on_time = run.cfg.process.followup_on_time_days * units.HOURS_PER_DAY
-    due = [(t, s) for t, s in rec.followups if t >= w0 and t + units.MONTH <= run.end]
-    fups = [s is not None and s - t <= on_time for t, s in due]
-    done = [s is not None for t, s in due]
-    years = [list(counts.values()) for counts in rec.paid_years.values()]
-    months = [m for year in years for m in year]
+    # Follow-ups due from the warm-up's end to a month before the horizon (the recorder keeps only those):
+    # on time if started within ``on_time`` of falling due, done if started at all (by the end).
+    n_due, late = rec.followups.outcomes()
+    fups = np.zeros(n_due, dtype=bool)
+    fups[:len(late)] = late <= on_time
+    done = np.arange(n_due) < len(late)
+    years = rec.payments_per_household()  # per full measured year: each paid household's payments
+    months = np.concatenate(years) if years else []
     in_system = {s: rec.in_stage(s) for s in STAGES}
     out: dict[str, float] = {
         "org": run.cfg.org.name,
@@ -90,22 +94,22 @@ def summary(run: "Run") -> dict[str, float]:
         "arrivals_total": len(rec.arrivals),
         "exits_total": len(rec.exits),
         **{f"in_system.{s}": n for s, n in in_system.items()},
-        "months_on_assistance": float(np.mean(months)) if months else math.nan,
+        "months_on_assistance": float(np.mean(months)) if len(months) else math.nan,
         # households paid at least once in a whole measured calendar year (004's 2010 statistics' unit)
         "households_per_year": float(np.mean([len(y) for y in years])) if years else math.nan,
         "payments": len(pay),
-        "payment_delay_days": units.to_calendar_days(float(np.mean(pay))) if pay else math.nan,
-        "late_payment_share": float(np.mean([d > late_h for d in pay])) if pay else math.nan,
-        "followups_due": len(fups),
-        "followups_on_time_share": float(np.mean(fups)) if fups else math.nan,
-        "followups_done_share": float(np.mean(done)) if done else math.nan,
+        "payment_delay_days": units.to_calendar_days(float(np.mean(pay))) if len(pay) else math.nan,
+        "late_payment_share": float(np.mean(pay > late_h)) if len(pay) else math.nan,
+        "followups_due": n_due,
+        "followups_on_time_share": float(np.mean(fups)) if n_due else math.nan,
+        "followups_done_share": float(np.mean(done)) if n_due else math.nan,
     }
     years = (run.end - w0) / units.YEAR
     count = run.rec.count
     out.update({
         "referral_overflow": wmean("overflow"),
         "handovers_per_year": count["handovers"] / years,
-        "self_payment_share": count["self_payments"] / len(pay) if pay else math.nan,
+        "self_payment_share": count["self_payments"] / len(pay) if len(pay) else math.nan,
         "late_payments_per_year": count["late_payments"] / years,
         "debts_per_year": count["debts"] / years,
         "evictions_per_year": count["evictions"] / years,

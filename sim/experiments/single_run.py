@@ -74,8 +74,11 @@ def _physical_memory() -> float | None:
         return None
 
 
-def _stock_weeks(horizon: float, stay: float) -> float:
-    """Household-weeks in the office per weekly arrival: the stock builds up over one stay, then holds."""
+def _stock_weeks(horizon: float, stay: float, steady: bool) -> float:
+    """Household-weeks in the office per weekly arrival: from the steady state (``start=steady_state``) the
+    stock is there from the first week; from an empty office it builds up over one stay, then holds."""
+    if steady:
+        return stay * horizon
     if horizon <= stay:
         return horizon * horizon / 2
     return stay * stay / 2 + stay * (horizon - stay)
@@ -99,7 +102,8 @@ def estimate(config: Config) -> Estimate:
            + org.deputy_managers)
     stay = org.households.need_months.mean * units.MONTH / units.WEEK
     events = (EVENTS_PER_FTE_WEEK * fte * horizon
-              + EVENTS_PER_HOUSEHOLD_WEEK * org.arrivals_per_week * _stock_weeks(horizon, stay))
+              + EVENTS_PER_HOUSEHOLD_WEEK * org.arrivals_per_week
+              * _stock_weeks(horizon, stay, config.start == "steady_state"))
     arrivals = org.arrivals_per_week * horizon
     return Estimate(SECONDS_PER_EVENT * events, BASE_BYTES + BYTES_PER_ARRIVAL * arrivals, arrivals)
 

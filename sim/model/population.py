@@ -24,7 +24,15 @@ if TYPE_CHECKING:
 
 
 class Population:
-    """Creates households and keeps them (a leaver's cases are found here)."""
+    """Creates households and holds those still in the system (a leaver's cases are found here).
+
+    A household that exits for good (``Recorder.move(hh, "exited")``) is forgotten, so memory stays
+    flat however long the horizon: what the outputs need of it (counts, waits, payments) is in the
+    recorder by then. ``keep_closed = True`` (set before the run) keeps every household instead, for
+    diagnostics and tests that look at closed households too.
+    """
+
+    keep_closed = False
 
     def __init__(self, env: "simpy.Environment", cfg: Config, streams: Streams, rec: Recorder, policy: Policy):
         self.env, self.streams, self.rec = env, streams, rec
@@ -35,8 +43,10 @@ class Population:
         self._return_gap = hh.return_gap_months
         self._groups = list(TARGET_GROUPS)
         self._group_p = np.array([hh.target_groups.get(g, 0.0) for g in self._groups])
-        self.all: list[Household] = []  # every household created
+        # the households still in the system (every one with keep_closed), by id, in the order they were created
+        self.households: dict[int, Household] = {}
         self.next_id = 0
+        rec.on_exit = self.release
 
     def new(self) -> Household:
         """Create a household with attributes drawn from its own stream (same in every variant)."""
@@ -56,12 +66,23 @@ class Population:
             need_months=self.draw_need(rng),
         )
         self.rec.arrivals.append(self.env.now)
-        self.all.append(household)
+        self.households[household.id] = household
         return household
 
     def adopt(self, household: Household) -> None:
         """Keep a household that did not arrive through :meth:`new` (the steady-state stock at the start)."""
-        self.all.append(household)
+        self.households[household.id] = household
+
+    def release(self, household: Household) -> None:
+        """Forget a household that has left the system for good (unless ``keep_closed``)."""
+        if not self.keep_closed:
+            self.households.pop(household.id, None)
+
+    @property
+    def all(self) -> list[Household]:
+        """The households held, in the order they were created: those still in the system (every one with
+        ``keep_closed``)."""
+        return list(self.households.values())
 
     def draw_need(self, rng: np.random.Generator) -> float:
         """Months of assistance this episode will need."""

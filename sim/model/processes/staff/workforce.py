@@ -153,7 +153,7 @@ def reassign(run: Services, leaver: Desk) -> None:
     attr = "payment_officer" if officer else "caseworker"
     colleagues = [d for d in pool if d is not leaver and not d.away]
     moved = left = 0
-    for hh in run.population.all:
+    for hh in run.population.households.values():  # those still in the system, in the order they came
         if getattr(hh, attr) is not leaver or hh.stage != "long_term":
             continue
         new = least_loaded(colleagues or [d for d in pool if d is not leaver], hh,
