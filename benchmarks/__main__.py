@@ -385,6 +385,46 @@ def table(res: dict) -> str:
     return "\n".join(lines)
 
 
+README = ROOT / "README.md"
+MARKERS = ("<!-- benchmark:start -->", "<!-- benchmark:end -->")
+README_FIGURES = ("main_job_seconds", "hv_default_replication_seconds", "startup_seconds", "config_error_seconds",
+                  "overhead_ratio_vs_simpy", "memory_ratio_50y_vs_5y", "stockholm_year_seconds", "stockholm_peak_mb",
+                  "parallel_efficiency")
+
+
+def readme_block(res: dict) -> str:
+    """The README's timing table: every figure as measured by the last full run, with its machine and date."""
+    m = res["machine"]
+    lines = [f"Measured by `python -m benchmarks` on {res['generated'][:10]} ({m['cpu_model']}, {m['cpu_count']} "
+             f"cores, Python {m['python']}, SimPy {m['simpy']}); medians of {res['repeats']}. Regenerated with the "
+             "benchmark, never typed:", "", "| figure | value | target | |", "|---|---|---|---|"]
+    for key in README_FIGURES:
+        entry = res["targets"].get(key)
+        if entry is None or entry.get("value") is None:
+            continue
+        value = entry["value"]
+        unit = entry["target"].split()[-1] if entry["target"] else ""
+        shown = f"{value:.0%}" if key == "parallel_efficiency" else f"{value:.2f} {unit}".strip()
+        verdict = {True: "met", False: "**missed**", None: entry.get("measured_as", "")}[entry["met"]]
+        lines.append(f"| `{key}`: {entry['about']} | {shown} | {entry['target']} | {verdict} |")
+    return "\n".join(lines)
+
+
+def update_readme(res: dict, readme: Path = README) -> bool:
+    """Put :func:`readme_block` between the README's benchmark markers (atomically); False if there are none."""
+    from sim.outputs.files import atomic_write
+
+    text = readme.read_text(encoding="utf-8")
+    start, end = MARKERS
+    if start not in text or end not in text:
+        return False
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
+    new = f"{head}{start}\n{readme_block(res)}\n{end}{tail}"
+    atomic_write(readme, lambda tmp: tmp.write_text(new, encoding="utf-8"))
+    return True
+
+
 STAGES = ("overhead", "hv", "hv_default", "memory", "scaling", "districts", "parallel", "main_job", "startup")
 
 
@@ -407,8 +447,18 @@ def main(argv: list[str] | None = None) -> dict:
                              "benchmarks/results.partial.json unless --out is given")
     parser.add_argument("--out", type=Path, default=None,
                         help="where the JSON goes (default benchmarks/results.json)")
+    parser.add_argument("--readme", action="store_true",
+                        help="only rewrite the README's timing table from benchmarks/results.json (a full run "
+                             "rewrites it itself)")
     args = parser.parse_args(argv)
     from sim.outputs.files import write_json
+
+    if args.readme:
+        import json
+
+        res = json.loads((HERE / "results.json").read_text(encoding="utf-8"))
+        print("README updated" if update_readme(res) else f"no benchmark markers in {README}")
+        return res
 
     chosen = [s for s in STAGES if args.only is None or s in args.only]
     out = args.out or HERE / ("results.partial.json" if args.only else "results.json")
@@ -465,6 +515,8 @@ def main(argv: list[str] | None = None) -> dict:
     write_json(out, res)
     print(table(res))
     print(f"\nwrote {out} in {res['wall_seconds']:.0f} s")
+    if not args.quick and not args.only and args.out is None and update_readme(res):  # a full run: the README too
+        print(f"updated the timing table in {README}")
     return res
 
 
