@@ -22,11 +22,27 @@ else:
 
 @pytest.fixture(scope="module")
 def logged(tmp_path_factory):
+    """A log of whole cases: from an empty office, so every case is seen from its first contact."""
     run = run_config(make_config("hasselby_vallingby", seed=2, horizon_weeks=40.0, warmup_weeks=0.0,
-                                 event_log=True))
+                                 event_log=True, start="empty"))
     out = tmp_path_factory.mktemp("log")
     eventlog.write(run, out)
     return run, out
+
+
+def test_from_the_steady_state_only_the_households_present_at_the_start_join_mid_case():
+    """The steady-state stock (negative case ids) is in long-term care or between episodes at week 0: most of
+    their cases begin mid-way (a returning one at reception); every household that arrives begins at reception."""
+    run = run_config(make_config("farsta", seed=1, horizon_weeks=6.0, warmup_weeks=0.0, event_log=True))
+    first: dict[int, str] = {}
+    for case, activity, *_ in sorted(run.rec.events, key=lambda e: e[4]):
+        first.setdefault(case, activity)
+    arrived = {c: a for c, a in first.items() if c > 0}
+    present = {c: a for c, a in first.items() if c < 0}
+    assert arrived and present
+    assert set(arrived.values()) <= {"pre_assessment", "scan"}
+    mid_case = [a for a in present.values() if a not in ("pre_assessment", "scan")]
+    assert len(mid_case) > 0.9 * len(present)
 
 
 def test_working_hours_become_calendar_time_skipping_nights_and_weekends():
