@@ -46,7 +46,10 @@ def main(argv: list[str] | None = None) -> int:
     target, _ = write_config(mined, args.log, sheet, args.name, args.out_dir, args.force, options, notes)
     for line in notes:
         print(line)
-    print(f"{mined.cases} cases over {mined.weeks:.1f} working weeks; resources per role in the log: "
+    if mined.open_at_start:
+        print(f"{mined.open_at_start} case(s) were already open when the log starts (their first event is not at "
+              "reception): used for durations, not counted as arrivals")
+    print(f"{mined.cases} new cases over {mined.weeks:.1f} working weeks; resources per role in the log: "
           + ", ".join(f"{k} {v}" for k, v in sorted(mined.resources.items())))
     for key, (value, how) in mined.settings.items():
         print(f"  {key:<32} {value:>8}   ({how})")

@@ -48,6 +48,18 @@ def test_mined_inflow_and_routing_shares_recover_the_configured_ones(round_trip)
         assert abs(value - true) < 4 * math.sqrt(true * (1 - true) / m), (key, value, true)
 
 
+def test_cases_already_open_when_the_log_starts_are_not_arrivals(round_trip):
+    """The run starts in its steady state: its long-term stock (negative case ids) is in the log from the first
+    week without a first contact. Those cases are counted apart, and said in the arrival rate's note."""
+    original, mined, _, _, text = round_trip
+    first: dict[int, str] = {}
+    for case, activity, *_ in sorted(original.rec.events, key=lambda e: (e[4], e[5])):
+        first.setdefault(case, activity)
+    assert mined.open_at_start == sum(a not in ("pre_assessment", "scan") for a in first.values()) > 500
+    assert mined.cases == sum(a in ("pre_assessment", "scan") for a in first.values())
+    assert f"{mined.open_at_start} cases already open when the log starts not counted" in text
+
+
 def test_mined_durations_recover_the_configured_means(round_trip):
     original, mined, _, _, _ = round_trip
     proc = original.cfg.process

@@ -69,13 +69,17 @@ except Exception:  # no time-zone database: an offset's wall-clock time is taken
     LOCAL = None
 
 
+ARRIVING = ("pre_assessment", "scan")  # where a new case's first event is (a first contact)
+
+
 @dataclass
 class Mined:
     settings: dict[str, tuple[float, str]]  # org key -> (value, how it was derived)
     durations: list[DurationFit]
     resources: dict[str, int]
-    cases: int
+    cases: int  # new cases: their first event is at reception
     weeks: float
+    open_at_start: int = 0  # cases already open when the log starts (their first event is later in the path)
 
 
 def read_log(path: Path, options: CsvOptions | None = None, dayfirst: bool | None = None,
@@ -271,8 +275,12 @@ def next_working(moment: datetime) -> datetime:
 def mine(log: pd.DataFrame, source: str) -> Mined:
     end, begin = log["complete_hours"].max(), log["start_hours"].min()
     weeks = (end - begin) / units.WEEK
-    first_seen = log.groupby("case_id")["start_hours"].min()
-    arrivals = len(first_seen) / weeks
+    # A new case is one whose first event is at reception; a case whose log begins later in its path was
+    # already open when the log starts (in long-term care, or a model run's steady-state stock): not an arrival.
+    first = log.sort_values(["start_hours", "row"], kind="stable").groupby("case_id", sort=False)["activity"].first()
+    new_cases = int(first.isin(ARRIVING).sum())
+    open_at_start = len(first) - new_cases
+    arrivals = new_cases / weeks
     # A case's first reception episode: its events before its second pre-assessment (a return).
     episodes = []
     for _case, events in log.groupby("case_id", sort=False):
@@ -287,7 +295,9 @@ def mine(log: pd.DataFrame, source: str) -> Mined:
     screened = sum("first_visit" not in e for e in episodes)
     decided = [e for e in episodes if "decision" in e]
     settings = {
-        "arrivals_per_week": (round(arrivals, 3), f"{len(first_seen)} new cases over {weeks:.1f} working weeks"),
+        "arrivals_per_week": (round(arrivals, 3), f"{new_cases} new cases over {weeks:.1f} working weeks"
+                              + (f" ({open_at_start} cases already open when the log starts not counted)"
+                                 if open_at_start else "")),
         "households.acute_share": (round(sum("acute" in e for e in episodes) / n, 4),
                                    f"first episodes with acute aid, of {n}"),
         "households.home_visit_share": (round(sum("home_visit" in e for e in episodes) / n, 4),
@@ -306,7 +316,7 @@ def mine(log: pd.DataFrame, source: str) -> Mined:
             rows = (int(group["row"].min()), int(group["row"].max()))
             fits.append(DurationFit(DURATION_OF[activity], len(hours), rows, fit_durations(hours)))
     resources = log.groupby("role")["resource"].nunique().to_dict() if {"role", "resource"} <= set(log.columns) else {}
-    return Mined(settings, fits, resources, len(first_seen), weeks)
+    return Mined(settings, fits, resources, new_cases, weeks, open_at_start)
 
 
 def write_config(mined: Mined, log_path: Path, staffing: Path, name: str, out_dir: Path = ORG_DIR,
