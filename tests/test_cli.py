@@ -69,7 +69,7 @@ def logged(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def in_process():
-    return run_config(make_config("farsta", seed=3, horizon_weeks=30.0, warmup_weeks=10.0))
+    return run_config(make_config("farsta", seed=3, horizon_weeks=30.0, warmup_weeks=10.0, start="steady_state"))
 
 
 def test_summary_has_the_contract_keys(plain, in_process):
@@ -128,15 +128,19 @@ def test_event_log_is_consistent(logged, in_process):
         hid = row["household"]
         if hid not in first or start < first[hid][0]:
             first[hid] = (start, row["activity"])
-    assert len(first) > 100
-    assert {activity for _, activity in first.values()} == {"pre_assessment"}
-    # Household ids are those of arrivals: 1..n without gaps beyond the last one seen.
-    ids = sorted(int(h) for h in first)
+    arrived = {h: a for h, (_, a) in first.items() if int(h) > 0}
+    assert len(arrived) > 100
+    assert set(arrived.values()) == {"pre_assessment"}  # an arriving household starts at reception
+    # Household ids are those of arrivals: 1..n without gaps beyond the last one seen; the steady-state stock
+    # present at the start has ids -1, -2, ... (tests/test_steady_state.py)
+    ids = sorted(int(h) for h in arrived)
     assert ids[0] >= 1 and ids[-1] <= len(in_process.rec.arrivals)
+    assert len(first) > len(arrived)
 
 
 def test_event_log_equals_the_in_process_log_and_leaves_summary_unchanged(logged, plain):
-    run = run_config(make_config("farsta", seed=3, horizon_weeks=30.0, warmup_weeks=10.0, event_log=True))
+    run = run_config(make_config("farsta", seed=3, horizon_weeks=30.0, warmup_weeks=10.0, event_log=True,
+                                 start="steady_state"))
     events = read_csv(logged / "events.csv")
     assert len(events) == len(run.rec.events) > 0
     for row, expected in zip(events, run.rec.events):
@@ -158,7 +162,7 @@ def test_test_configs_equal_hydra_composition(org):
     """The suite's make_config builds exactly what Hydra composes for the CLI (sim.config.compose)."""
     from sim.config.compose import load_config
 
-    overrides = {"seed": 3, "horizon_weeks": 30.0, "warmup_weeks": 10.0}
+    overrides = {"seed": 3, "horizon_weeks": 30.0, "warmup_weeks": 10.0, "start": "steady_state"}
     hydra_cfg = load_config([f"org={org}", *(f"{k}={v}" for k, v in overrides.items())])
     assert make_config(org, **overrides) == hydra_cfg
     assert make_config(org, **overrides) != make_config(org, seed=4, horizon_weeks=30.0, warmup_weeks=10.0)

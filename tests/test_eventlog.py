@@ -33,7 +33,8 @@ def logged(tmp_path_factory):
 def test_from_the_steady_state_only_the_households_present_at_the_start_join_mid_case():
     """The steady-state stock (negative case ids) is in long-term care or between episodes at week 0: most of
     their cases begin mid-way (a returning one at reception); every household that arrives begins at reception."""
-    run = run_config(make_config("farsta", seed=1, horizon_weeks=6.0, warmup_weeks=0.0, event_log=True))
+    run = run_config(make_config("farsta", seed=1, horizon_weeks=6.0, warmup_weeks=0.0, event_log=True,
+                                 start="steady_state"))
     first: dict[int, str] = {}
     for case, activity, *_ in sorted(run.rec.events, key=lambda e: e[4]):
         first.setdefault(case, activity)

@@ -24,7 +24,7 @@ WEEKS, WARM = 60.0, 20.0
 def round_trip(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("mine")
     original = run_config(make_config("hasselby_vallingby", seed=0, horizon_weeks=WEEKS, warmup_weeks=WARM,
-                                      event_log=True))
+                                      event_log=True, start="steady_state"))  # a log with cases already open
     eventlog.frame(original).to_csv(tmp / "events.csv", index=False)
     mined = mine(read_log(tmp / "events.csv"), "events.csv")
     target, text = write_config(mined, tmp / "events.csv", EXAMPLES / "hasselby_vallingby_staffing.csv", "mined",

@@ -34,8 +34,9 @@ def data() -> pd.DataFrame:
 
 def _horizon(text: str) -> tuple[float, float]:
     """The horizon and warm-up the page says it simulated (its caption), in weeks."""
-    m = re.search(r"\((\d+) years? measured after (\d+) years? of warm-up\)", text)
-    measured, warmup = (52 * int(x) for x in m.groups())
+    m = re.search(r"\((\d+) (years?|weeks?) measured after (\d+) (years?|weeks?) of warm-up\)", text)
+    measured, warmup = (int(n) * (52 if unit.startswith("year") else 1)
+                        for n, unit in ((m.group(1), m.group(2)), (m.group(3), m.group(4))))
     return measured + warmup, warmup
 
 

@@ -81,8 +81,10 @@ class Pairs:
 
     def values_from(self, t0: float) -> np.ndarray:
         """The values of the records timed at or after ``t0``, in order (a float64 array)."""
-        times, values = self.columns()
-        return values[times >= t0]
+        values = np.array(self.values, dtype=np.float64)
+        if t0 <= self.since:  # every record kept qualifies: no copy of the times
+            return values
+        return values[np.array(self.times, dtype=np.float64) >= t0]
 
 
 # Pending follow-ups are swept (the started ones reduced to their lateness) when their number has doubled.
