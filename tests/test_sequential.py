@@ -25,7 +25,7 @@ MIN, BATCH, MAX = 3, 2, 11  # checkpoints 3, 5, 7, 9, 11
 
 
 def config(seed: int = 0):
-    return make_config("farsta", horizon_weeks=20.0, warmup_weeks=5.0, seed=seed)
+    return make_config("farsta", horizon_weeks=20.0, warmup_weeks=5.0, seed=seed, start="steady_state")  # as the CLI
 
 
 @pytest.fixture(scope="module")
