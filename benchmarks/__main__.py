@@ -33,6 +33,10 @@ TARGETS = {
     "main_job_seconds": ("<=", 20.0, "s", "python -m sim.experiment (the README's main job: the default "
                          "experiment, its own replications), workers=2, a fresh run folder"),
     "overhead_ratio_vs_simpy": ("<=", 1.5, "x", "bare SimPy PriorityResource M/M/c events/s / model events/s"),
+    # Ours, beside the issue's: cutting cheap events (the model's aim) raises the cost per remaining event,
+    # so the per-event ratio punishes it; per queue visit (a task or a daily block vs a customer) it does not.
+    "overhead_ratio_per_visit": ("<=", 1.5, "x", "model seconds per queue visit (task or daily block) / bare "
+                                 "M/M/c seconds per customer, same run"),
     "hv_default_replication_seconds": ("<=", 1.5, "s", "one HV replication at the schema's default horizon "
                                        "and warm-up, fresh subprocess, composition not timed"),
     "memory_ratio_50y_vs_5y": ("<=", 1.2, "x", "peak RSS of an HV run of 50 years / of 5 years (warm-up 52 weeks)"),
@@ -122,6 +126,7 @@ def bare_mmc(hours: float, servers: int = 10, arrivals_per_hour: float = 8.0, se
     task of the model asks its pool with a priority.
     """
     env = simpy.Environment()
+    env.served = 0  # customers served (the unit of work of the per-visit ratio)
     desk = simpy.PriorityResource(env, capacity=servers)
     rng = random.Random(seed)
 
@@ -129,6 +134,7 @@ def bare_mmc(hours: float, servers: int = 10, arrivals_per_hour: float = 8.0, se
         with desk.request(priority=priority) as req:
             yield req
             yield env.timeout(service)
+        env.served += 1
 
     def source():
         while True:
@@ -161,13 +167,20 @@ def overhead(repeats: int, weeks: int) -> dict:
         env = bare_mmc(bare_hours)
         bare_s = time.perf_counter() - t0
         bare_events = events_processed(env)
+        visits = run.tasks.served
         samples.append({"model_events": model_events, "model_s": model_s, "bare_events": bare_events,
-                        "bare_s": bare_s, "ratio": (bare_events / bare_s) / (model_events / model_s)})
+                        "bare_s": bare_s, "ratio": (bare_events / bare_s) / (model_events / model_s),
+                        "model_visits": visits, "bare_customers": env.served,
+                        "ratio_per_visit": (model_s / visits) / (bare_s / env.served)})
     # Cross-check the cheap event count against a counting wrapper on Environment.step (once, untimed).
     stepped = count_by_step(lambda: simulate(cfg))
     return {
         "overhead_ratio_vs_simpy": median(s["ratio"] for s in samples),
+        "overhead_ratio_per_visit": median(s["ratio_per_visit"] for s in samples),
         "model_events": samples[0]["model_events"],
+        "model_visits": samples[0]["model_visits"],
+        "model_events_per_visit": samples[0]["model_events"] / samples[0]["model_visits"],
+        "bare_events_per_customer": samples[0]["bare_events"] / samples[0]["bare_customers"],
         "model_events_per_s": median(s["model_events"] / s["model_s"] for s in samples),
         "bare_events": samples[0]["bare_events"],
         "bare_events_per_s": median(s["bare_events"] / s["bare_s"] for s in samples),
@@ -348,6 +361,8 @@ def table(res: dict) -> str:
         row("overhead_ratio_vs_simpy", f"{res['overhead_ratio_vs_simpy']:.2f}x", target("overhead_ratio_vs_simpy"))
         row("  model events/s", f"{o['model_events_per_s']:,.0f}")
         row("  bare M/M/c events/s", f"{o['bare_events_per_s']:,.0f}", "(PriorityResource)")
+        row("overhead_ratio_per_visit", f"{res['overhead_ratio_per_visit']:.2f}x", target("overhead_ratio_per_visit"))
+        row("  events per visit", f"{o['model_events_per_visit']:.2f}", f"bare: {o['bare_events_per_customer']:.2f}")
     if "hv_default_replication" in res:
         d = res["hv_default_replication"]
         row("hv_default_replication_seconds", f"{res['hv_default_replication_seconds']:.2f} s",
@@ -388,8 +403,8 @@ def table(res: dict) -> str:
 README = ROOT / "README.md"
 MARKERS = ("<!-- benchmark:start -->", "<!-- benchmark:end -->")
 README_FIGURES = ("main_job_seconds", "hv_default_replication_seconds", "startup_seconds", "config_error_seconds",
-                  "overhead_ratio_vs_simpy", "memory_ratio_50y_vs_5y", "stockholm_year_seconds", "stockholm_peak_mb",
-                  "parallel_efficiency")
+                  "overhead_ratio_vs_simpy", "overhead_ratio_per_visit", "memory_ratio_50y_vs_5y",
+                  "stockholm_year_seconds", "stockholm_peak_mb", "parallel_efficiency")
 
 
 def readme_block(res: dict) -> str:
@@ -479,6 +494,7 @@ def main(argv: list[str] | None = None) -> dict:
     if stage("overhead", "overhead vs bare SimPy (PriorityResource M/M/c)"):
         res["overhead"] = overhead(repeats, weeks=52)
         res["overhead_ratio_vs_simpy"] = res["overhead"]["overhead_ratio_vs_simpy"]
+        res["overhead_ratio_per_visit"] = res["overhead"]["overhead_ratio_per_visit"]
     if stage("hv", "HV replication, 156 weeks incl. 52 warm-up (subprocess)"):
         hv = measure([HV, "horizon_weeks=156", "warmup_weeks=52"], repeats)
         res["hv_replication"] = hv

@@ -128,8 +128,8 @@ class ProbeRun(Run):
     """A Run that keeps a snapshot of each household at arrival and a record of every task request.
 
     ``population.all`` (kept by Run itself): every new household; ``attributes``: a snapshot of each at
-    arrival. ``requests``: one dict per call of ``tasks.work``: task, household id, desk name and role,
-    ``requested`` (queue entry), ``start`` (None if squeezed out or still running) and
+    arrival. ``requests``: one dict per call of ``tasks.work`` or ``tasks.start``: task, household id, desk
+    name and role, ``requested`` (queue entry), ``start`` (None if squeezed out or still running) and
     ``done`` (end time, None while still queued or running). The probes wrap the run's own services,
     so the processes run unchanged.
     """
@@ -138,7 +138,7 @@ class ProbeRun(Run):
         super().__init__(cfg)
         self.attributes: dict[int, tuple] = {}
         self.requests: list[dict[str, Any]] = []
-        new, work = self.population.new, self.tasks.work
+        new, work, start = self.population.new, self.tasks.work, self.tasks.start
 
         def probe_new():
             hh = new()
@@ -155,8 +155,26 @@ class ProbeRun(Run):
             req["done"] = self.env.now
             return start
 
+        def probe_start(desk, task, hh=None, hours=None, deadline=None, started=None, missed=None, done=None):
+            req = {"task": task, "hh": None if hh is None else hh.id, "desk": desk.name, "role": desk.role,
+                   "requested": self.env.now, "deadline": deadline, "start": None, "done": None}
+            self.requests.append(req)
+
+            def on_start(t):
+                req["start"] = t
+                if started is not None:
+                    started(t)
+
+            def on_done():
+                req["done"] = self.env.now
+                if done is not None:
+                    done()
+
+            start(desk, task, hh, hours=hours, deadline=deadline, started=on_start, missed=missed, done=on_done)
+
         self.population.new = probe_new
         self.tasks.work = probe_work
+        self.tasks.start = probe_start
 
 
 def household_attributes(hh) -> tuple:

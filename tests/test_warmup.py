@@ -149,7 +149,7 @@ def test_split_overrides_takes_the_scripts_own_keys():
 def test_cli_writes_a_table_of_the_horizon_and_a_plot(tmp_path):
     horizon, window, n = 12, 2, 2
     out = tmp_path / "welch"
-    proc = subprocess.run([sys.executable, "-m", "sim.warmup", "org=farsta", f"horizon_weeks={horizon}",
+    proc = subprocess.run([sys.executable, "-m", "sim.warmup", "org=farsta", "start=empty", f"horizon_weeks={horizon}",
                            f"replications={n}", "--window", str(window), "--workers", "1", "--out", str(out)],
                           cwd=REPO, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import simpy
 
+from sim.model.desk_queue import DeskQueue
+
 
 @dataclass(eq=False, slots=True)
 class Household:
@@ -52,7 +54,7 @@ class Desk:
         self.seats = seats
         self.fte = fte
         self.groups = groups
-        self.resource = simpy.PriorityResource(env, capacity=seats)
+        self.resource = DeskQueue(env, capacity=seats)
         self.caseload = 0
         self.overhead = overhead  # activity -> share of paid time
         self.reserve = 0  # seats held back for reinforcement (off duty until called in)

@@ -60,6 +60,7 @@ class TaskService:
         self.initial_speed = cfg.workforce.initial_speed
         self.finish_same_day = frozenset(cfg.process.finish_same_day)
         self.overtime_hours = 0.0  # inside the measurement window
+        self.served = 0  # tasks and daily blocks that held a seat to their end (the benchmark's unit of work)
         durations = {**{name: getattr(cfg.process, name) for name in DURATION_OF_TASK.values()},
                      **cfg.org.durations}
         self.duration = {task: sampler(durations[name], streams[f"duration.{task}"])
@@ -84,36 +85,101 @@ class TaskService:
         with the start time as the task starts (a wait is recorded then, even if the run ends first).
         """
         env = self.env
-        with desk.resource.request(priority=self.priority[task]) as req:
+        queue = desk.resource
+        holder = queue.seize()  # a free seat and nobody waiting: no request event (sim/model/desk_queue.py)
+        if holder is None:
+            holder = queue.wait(self.priority[task])
             if deadline is None or not act_at_deadline:
-                yield req
+                yield holder
                 if deadline is not None and env.now > deadline:
+                    queue.free(holder)
                     return None
             else:
                 timer = env.timeout(max(0.0, deadline - env.now))
-                yield req | timer
-                if not req.triggered:
+                yield holder | timer
+                if not holder.triggered:
+                    holder.cancel()
                     return None
-            start = env.now
-            if started is not None:
-                started(start)
-            if hours is None:
-                hours = self.duration[task]()
-                if self.speed != 1.0 and desk.role == "long_term" and task in LONG_TERM_TASKS:
-                    hours *= self.speed
-            if desk.learning_until > start:  # a newcomer at this desk (processes/staff/workforce.py)
-                hours /= self.performer_speed(desk, start)
-            desk.busy += hours
-            if task in self.finish_same_day:  # past 16:00 the rest is overtime, not tomorrow's time
-                day_end = (start // units.HOURS_PER_DAY + 1) * units.HOURS_PER_DAY
-                if start + hours > day_end:
-                    self.overtime_hours += self.ledger.window(day_end, start + hours)
-                    hours = day_end - start
-            yield env.timeout(hours)
-            self.ledger.book(desk.role, self.activity[task], start, start + hours)
-            if hh is not None and self.rec.events is not None:
-                self.rec.event(hh.id, task, desk.role, desk.name, start, start + hours)
-            return start
+        start = env.now
+        if started is not None:
+            started(start)
+        hours = self._hours(desk, task, hours, start)
+        yield env.timeout(hours)
+        queue.release_after(holder)  # the process may go straight on at this desk (sim/model/desk_queue.py)
+        self._done(desk, task, hh, start, hours)
+        return start
+
+    def start(self, desk: Desk, task: str, hh: Household | None = None, hours: float | None = None,
+              deadline: float | None = None, started: Callable[[float], None] | None = None,
+              missed: Callable[[], None] | None = None, done: Callable[[], None] | None = None) -> None:
+        """Do a task that nobody waits for, like :meth:`work` but without a process of its own.
+
+        Every month brings each long-term household a phone call and a follow-up that nothing waits for;
+        as processes they cost two events each (start and end) on top of the task's own. Here the grant
+        and the end are callbacks. With ``deadline`` the task is dropped, taking no time, if its turn
+        comes after it (like ``work(..., act_at_deadline=False)``); with ``missed`` as well, someone acts at
+        the deadline instead: the request is withdrawn then and ``missed`` called (like ``work``'s default).
+        ``done`` is called as the task ends.
+        """
+        queue = desk.resource
+        holder = queue.seize()
+        if holder is not None:
+            self._begin(desk, task, hh, hours, holder, started, done)
+            return
+        req = queue.wait(self.priority[task])
+
+        def granted(_event) -> None:
+            if deadline is not None and missed is None and self.env.now > deadline:
+                queue.free(req)
+                return
+            self._begin(desk, task, hh, hours, req, started, done)
+
+        req.callbacks.append(granted)
+        if deadline is not None and missed is not None:
+            def at_deadline(_event) -> None:
+                if not req.triggered:  # still waiting at the deadline
+                    req.cancel()
+                    missed()
+
+            self.env.timeout(max(0.0, deadline - self.env.now)).callbacks.append(at_deadline)
+
+    def _begin(self, desk: Desk, task: str, hh: Household | None, hours: float | None, holder,
+               started: Callable[[float], None] | None, done: Callable[[], None] | None) -> None:
+        start = self.env.now
+        if started is not None:
+            started(start)
+        hours = self._hours(desk, task, hours, start)
+
+        def end(_event) -> None:
+            desk.resource.free(holder)
+            self._done(desk, task, hh, start, hours)
+            if done is not None:
+                done()
+
+        self.env.timeout(hours).callbacks.append(end)
+
+    def _hours(self, desk: Desk, task: str, hours: float | None, start: float) -> float:
+        """The task's hours as it starts: drawn (unless given), scaled for the performer, cut at 16:00 if it must."""
+        if hours is None:
+            hours = self.duration[task]()
+            if self.speed != 1.0 and desk.role == "long_term" and task in LONG_TERM_TASKS:
+                hours *= self.speed
+        if desk.learning_until > start:  # a newcomer at this desk (processes/staff/workforce.py)
+            hours /= self.performer_speed(desk, start)
+        desk.busy += hours
+        if task in self.finish_same_day:  # past 16:00 the rest is overtime, not tomorrow's time
+            day_end = (start // units.HOURS_PER_DAY + 1) * units.HOURS_PER_DAY
+            if start + hours > day_end:
+                self.overtime_hours += self.ledger.window(day_end, start + hours)
+                hours = day_end - start
+        return hours
+
+    def _done(self, desk: Desk, task: str, hh: Household | None, start: float, hours: float) -> None:
+        """The task has ended (its seat given back): its hours booked (and logged)."""
+        self.served += 1
+        self.ledger.book(desk.role, self.activity[task], start, start + hours)
+        if hh is not None and self.rec.events is not None:
+            self.rec.event(hh.id, task, desk.role, desk.name, start, start + hours)
 
     def speed_of(self, hired: float, t: float) -> float:
         """Return a newcomer's speed: ``workforce.initial_speed`` on the first day, 1 after the learning weeks."""

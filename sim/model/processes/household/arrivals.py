@@ -57,4 +57,4 @@ def misrouted_contacts(run: Services) -> Generator:
     while True:
         yield run.env.timeout(rng.exponential(mean_gap))
         run.rec.tally("misrouted_contacts")
-        run.env.process(run.tasks.work(desk, task))
+        run.tasks.start(desk, task)

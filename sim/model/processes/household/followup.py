@@ -31,16 +31,16 @@ def long_term(run: Services, hh: Household, months_paid: int, months_since_rewri
         change = rng.random()  # drawn every month in every variant (common random numbers)
         if change < run.policy.specialisation.group_change_per_month:
             change_group(run, hh, change)
-        env.process(payment.monthly_payment(run, hh))
-        env.process(run.tasks.work(hh.caseworker, "client_phone", hh))  # calls about the month's application
+        payment.monthly_payment(run, hh)
+        run.tasks.start(hh.caseworker, "client_phone", hh)  # calls about the month's application
         months_paid += 1
         months_since_rewrite += 1
         rewrite = months_since_rewrite >= rewrite_in
-        env.process(monthly_followup(run, hh, rewrite))
+        monthly_followup(run, hh, rewrite)
         if rewrite:
             months_since_rewrite, rewrite_in = 0, rewrite_interval(run, hh)
         if rng.random() < proc.appeal_per_household_month:
-            env.process(run.tasks.work(hh.caseworker, "appeal", hh))
+            run.tasks.start(hh.caseworker, "appeal", hh)
         yield env.timeout(units.MONTH)
     # Need has ended: no application; closed after a month without one.
     yield env.timeout(max(0.0, proc.closure_after_months * units.MONTH - units.MONTH))
@@ -68,7 +68,7 @@ def change_group(run: Services, hh: Household, u: float) -> None:
         run.staff.release(hh.caseworker)
         hh.caseworker = new
         run.rec.tally("handovers")
-        run.env.process(run.tasks.work(new, "handover", hh))
+        run.tasks.start(new, "handover", hh)
     if hh.payment_officer is not None and hh.target_group not in hh.payment_officer.groups:
         new_po = least_loaded(run.staff.payment_officers, hh)
         hh.payment_officer.caseload -= 1
@@ -87,8 +87,8 @@ def rewrite_interval(run: Services, hh: Household) -> int:
     return max(1, whole + int(hh.rng.random() < months - whole))
 
 
-def monthly_followup(run: Services, hh: Household, rewrite: bool) -> Generator:
-    """Follow the plan up this month (a meeting for the active share, else a desk check)."""
+def monthly_followup(run: Services, hh: Household, rewrite: bool) -> None:
+    """Follow the plan up this month (a meeting for the active share, else a desk check); dropped after the month."""
     due = run.env.now
     if rewrite:
         task = "plan_rewrite"
@@ -98,7 +98,7 @@ def monthly_followup(run: Services, hh: Household, rewrite: bool) -> Generator:
         task = "followup"
     record = [due, None]  # recorded when due: one still queued when the run ends counts as not done
     run.rec.followups.append(record)
-    record[1] = yield from run.tasks.work(hh.caseworker, task, hh, deadline=due + units.MONTH, act_at_deadline=False)
+    run.tasks.start(hh.caseworker, task, hh, deadline=due + units.MONTH, started=lambda t: record.__setitem__(1, t))
 
 
 def caseload_review(run: Services, desk) -> Generator:
@@ -130,14 +130,13 @@ def after_closure(run: Services, hh: Household) -> Generator:
 
 def returned(run: Services, hh: Household, to_long_term: bool) -> str:
     """A household applies again with a new need: to its caseworker (``to_long_term``) or to reception."""
-    env = run.env
     hh.need_months = run.population.draw_need(hh.rng)
     if to_long_term:
         hh.caseworker.caseload += 1  # same caseworker, even above a caseload cap
         hh.payment_officer.caseload += 1
         run.rec.move(hh, "long_term")
         # The plan is rewritten alongside; payments do not wait for it.
-        env.process(run.tasks.work(hh.caseworker, "plan_rewrite", hh))
+        run.tasks.start(hh.caseworker, "plan_rewrite", hh)
         return "long_term"
     hh.caseworker = hh.payment_officer = None
     return "reception"

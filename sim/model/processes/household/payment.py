@@ -20,33 +20,44 @@ from sim.model.entities import Household
 from sim.model.services import Services
 
 
-def monthly_payment(run: Services, hh: Household) -> Generator:
-    """Run one month's payment, handled according to the variant's pairing (``run.policy.pairing``)."""
-    pay = run.policy.payment
-    applied = run.env.now
+def monthly_payment(run: Services, hh: Household) -> None:
+    """Run one month's payment, handled according to the variant's pairing (``run.policy.pairing``).
+
+    Written as a chain of tasks (each starts the next as it ends, :meth:`TaskService.start`) rather than a
+    process: one runs for every household every month, and a process costs two events of its own.
+    """
+    env, tasks, pay = run.env, run.tasks, run.policy.payment
+    applied = env.now
     consequence = hh.rng.random()  # drawn every month so variants keep the same household streams
     mislaid = hh.rng.random()
     officer, cw = hh.payment_officer, hh.caseworker
-    surfaced = applied
+
+    def cash_check() -> None:
+        tasks.start(run.staff.cash_office, "cash_check", hh, done=lambda: paid(run, hh, applied, consequence))
+
+    def self_payment() -> None:  # the caseworker takes the shortcut and pays herself
+        run.rec.tally("self_payments")
+        tasks.start(cw, "self_payment", hh, done=cash_check)
+
+    def officer_pays(surfaced: float) -> None:
+        if run.policy.pairing == "caseworker_owns":
+            def compute() -> None:
+                hours = tasks.duration["payment"]() * pay.officer_share_when_owned
+                tasks.start(officer, "payment", hh, hours=hours, done=cash_check)
+            tasks.start(cw, "payment_approval", hh, done=compute)
+        elif cw.self_pays:
+            deadline = surfaced + pay.self_pay_after_days * units.HOURS_PER_DAY
+            tasks.start(officer, "payment", hh, deadline=deadline, missed=self_payment, done=cash_check)
+        else:
+            tasks.start(officer, "payment", hh, done=cash_check)
+
     if run.policy.pairing == "paired" and mislaid < pay.mislaid_share:
         # between caseworker and officer the documents lie until someone acts (004 HV); the payment's delay
         # counts from the application, a self-paying caseworker's patience from when they surface
-        yield run.env.timeout(units.calendar_days_to_hours(pay.mislaid_days))
-        surfaced = run.env.now
-    if run.policy.pairing == "caseworker_owns":
-        yield from run.tasks.work(cw, "payment_approval", hh)
-        hours = run.tasks.duration["payment"]() * pay.officer_share_when_owned
-        yield from run.tasks.work(officer, "payment", hh, hours=hours)
-    elif cw.self_pays:
-        deadline = surfaced + pay.self_pay_after_days * units.HOURS_PER_DAY
-        started = yield from run.tasks.work(officer, "payment", hh, deadline=deadline)
-        if started is None:  # the caseworker takes the shortcut and pays herself
-            run.rec.tally("self_payments")
-            yield from run.tasks.work(cw, "self_payment", hh)
+        delay = env.timeout(units.calendar_days_to_hours(pay.mislaid_days))
+        delay.callbacks.append(lambda _event: officer_pays(env.now))
     else:
-        yield from run.tasks.work(officer, "payment", hh)
-    yield from run.tasks.work(run.staff.cash_office, "cash_check", hh)
-    paid(run, hh, applied, consequence)
+        officer_pays(applied)
 
 
 def reception_payment(run: Services, hh: Household) -> Generator:
@@ -72,4 +83,4 @@ def paid(run: Services, hh: Household, applied: float, consequence: float) -> No
             if consequence < pay.debt_per_late_payment * pay.eviction_per_debt:
                 run.rec.tally("evictions")
             if hh.caseworker is not None and hh.stage == "long_term":
-                run.env.process(run.tasks.work(hh.caseworker, "debt_work", hh))
+                run.tasks.start(hh.caseworker, "debt_work", hh)

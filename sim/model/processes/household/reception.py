@@ -34,7 +34,7 @@ def eviction_prevention(run: Services) -> Generator:
 
 def reception(run: Services, hh: Household) -> Generator:
     """Reception's part; returns ``"closed"`` (closed by reception), ``"referred"``, or None (exited)."""
-    env, staff, proc = run.env, run.staff, run.cfg.process
+    env, staff = run.env, run.staff
     run.rec.move(hh, "reception")
     hh.closed_by = "reception"
     arrived = env.now
@@ -53,7 +53,18 @@ def reception(run: Services, hh: Household) -> Generator:
         yield from run.tasks.work(staff.pre_assessment, "home_visit", hh)
     # The letter gives the household notice to gather documents (with a first-visit time, or asking
     # it to send them); after that it waits for a free reception caseworker (the wait emerges from capacity).
-    yield env.timeout(run.cfg.org.reception.booking_notice_weeks * units.WEEK)
+    return (yield from after_notice(run, hh, arrived, run.cfg.org.reception.booking_notice_weeks * units.WEEK))
+
+
+def after_notice(run: Services, hh: Household, arrived: float, notice: float) -> Generator:
+    """Reception from the letter on: ``notice`` hours of notice, the first visit and decision, the first payment.
+
+    Returns as :func:`reception` does. ``arrived`` is when the application came in (its first-visit wait runs
+    from then). A household of the steady-state stock still in its notice at the start joins here
+    (:mod:`.steady_state`) with the notice it has left.
+    """
+    env, staff, proc = run.env, run.staff, run.cfg.process
+    yield env.timeout(notice)
     complete = env.now
     if run.cfg.org.reception.workflow == "first_visit":
         visit = yield from run.tasks.work(staff.first_visit, "first_visit", hh)
@@ -70,7 +81,12 @@ def reception(run: Services, hh: Household) -> Generator:
     # The first month is paid by reception, checked by the cash office like every payment.
     yield from payment.reception_payment(run, hh)
     if hh.need_months <= 1.0:
-        yield env.timeout(proc.closure_after_months * units.MONTH)  # a month without application
-        yield from run.tasks.work(staff.first_visit, "closure", hh)
-        return "closed"
+        return (yield from closure(run, hh, proc.closure_after_months * units.MONTH))  # a month without application
     return "referred"
+
+
+def closure(run: Services, hh: Household, wait: float) -> Generator:
+    """Reception closes a need of at most a month after ``wait`` hours without an application; returns "closed"."""
+    yield run.env.timeout(wait)
+    yield from run.tasks.work(run.staff.first_visit, "closure", hh)
+    return "closed"

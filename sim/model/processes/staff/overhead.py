@@ -28,12 +28,18 @@ def take_block(run: Services, desk: Desk, hours: float, bookings: list[tuple[str
     ``skip_after`` or later (the person was away all day).
     """
     env = run.env
-    with desk.resource.request(priority=OVERHEAD_PRIORITY) as req:
-        yield req
-        t0 = env.now
-        if skip_after is not None and t0 >= skip_after:
-            return None
-        yield env.timeout(hours)
+    queue = desk.resource
+    holder = queue.seize()  # a free seat and nobody waiting: no request event (sim/model/desk_queue.py)
+    if holder is None:
+        holder = queue.wait(OVERHEAD_PRIORITY)
+        yield holder
+    t0 = env.now
+    if skip_after is not None and t0 >= skip_after:
+        queue.free(holder)
+        return None
+    yield env.timeout(hours)
+    queue.free(holder)
+    run.tasks.served += 1
     t = t0
     for activity, length in bookings:
         run.ledger.book(desk.role, activity, t, t + length)

@@ -167,7 +167,7 @@ def reassign(run: Services, leaver: Desk) -> None:
         moved += 1
         run.rec.tally("reassigned")
         if not officer:
-            run.env.process(run.tasks.work(new, "handover", hh))
+            run.tasks.start(new, "handover", hh)
     run.rec.leavers.append((run.env.now, leaver.name, moved, left))
 
 
@@ -180,5 +180,5 @@ def introduction(run: Services, newcomer: Desk) -> Generator:
                    if not d.away and not run.tasks.learning(d) and (d is not newcomer or d.seats > 1)]
         if mentors:
             mentor = min(mentors, key=lambda d: d.caseload / d.fte)
-            run.env.process(run.tasks.work(mentor, "mentoring", hours=wf.mentor_hours_per_week))
+            run.tasks.start(mentor, "mentoring", hours=wf.mentor_hours_per_week)
         yield run.env.timeout(units.WEEK)
