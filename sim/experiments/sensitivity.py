@@ -1,9 +1,9 @@
 """Which uncertain inputs move the headline figures most? (the job of ``python -m sim.sensitivity``)
 
-A one-at-a-time design over Hydra overrides: the base (the district's config) and, for each
-input of the design file, a run at its low and at its high value — every point on the same
-seeds (common random numbers), so each effect is a paired difference with a confidence
-interval. Writes ``sensitivity.csv`` (input, level, value, metric, mean, effect and its 95 %
+A one-at-a-time design over Hydra overrides (the ``oat`` kind of :mod:`sim.experiments.design`):
+the base (the district's config) and, for each input of the design file, a run at its low and at its
+high value — every point on the same seeds (common random numbers), so each effect is a paired
+difference with a confidence interval. Writes ``sensitivity.csv`` (input, level, value, metric, mean, effect and its 95 %
 CI) and ``tornado.png``: per metric, the inputs sorted by how far they swing it.
 Replications are cached in ``<out>/replications``: a killed run resumes.
 """
@@ -21,6 +21,9 @@ from sim.analysis.stats import estimate
 from sim.config.compose import CONFIG_DIR, load_config
 from sim.config.errors import NO_VALUE
 from sim.config.schema import WARMUP_WEEKS, ConfigError
+from sim.experiments.design import DesignSpec
+from sim.experiments.design import overrides as point_overrides
+from sim.experiments.design import points as design_points
 from sim.experiments.runner import run_many
 
 DESIGNS = CONFIG_DIR / "sensitivity"
@@ -69,11 +72,16 @@ def load_design(path: Path) -> Design:
 
 
 def points(design: Design) -> list[tuple[str, str, float | None, list[str]]]:
-    """(input, level, value, overrides) for the base and every input's low and high."""
+    """(input, level, value, overrides) for the base and every input's low and high: the sweep's ``oat`` design."""
     base = [f"org={design.org}", f"horizon_weeks={design.horizon_weeks}", f"warmup_weeks={design.warmup_weeks}"]
-    out = [("base", "base", None, base)]
-    for key, (low, high) in design.inputs.items():
-        out += [(key, "low", low, [*base, f"{key}={low}"]), (key, "high", high, [*base, f"{key}={high}"])]
+    out = []
+    for point in design_points(DesignSpec(kind="oat", params=design.inputs)):
+        if not point:
+            out.append(("base", "base", None, base))
+            continue
+        [(key, value)] = point.items()
+        level = "low" if value == design.inputs[key][0] else "high"
+        out.append((key, level, value, [*base, *point_overrides(point)]))
     return out
 
 
