@@ -1,9 +1,10 @@
-"""The task service: every piece of staff work goes through :meth:`TaskService.work`.
+"""The task service: every piece of staff work goes through :meth:`TaskService.work` or :meth:`TaskService.start`.
 
 A task queues at a desk with its kind's priority, holds a seat for its duration (drawn from the
 task's own stream, scaled for a specialist or a newcomer), is booked to its activity in the hour
 ledger and, with ``event_log``, written to the event log. Processes never touch a desk's queue
-for case work themselves.
+for case work themselves. ``work`` is for a process that waits for the task and goes on from it;
+``start`` for a task nothing waits for (a callback, no process: half the events of a monthly cycle).
 """
 
 from __future__ import annotations
