@@ -3,8 +3,8 @@
 A one-at-a-time design over Hydra overrides (the ``oat`` kind of :mod:`sim.experiments.design`):
 the base (the district's config) and, for each input of the design file, a run at its low and at its
 high value — every point on the same seeds (common random numbers), so each effect is a paired
-difference with a confidence interval. Writes ``sensitivity.csv`` (input, level, value, metric, mean, effect and its 95 %
-CI) and ``tornado.png``: per metric, the inputs sorted by how far they swing it.
+difference with a confidence interval. Writes ``sensitivity.csv`` (input, level, value, metric, mean,
+effect and its 95 % CI) and ``tornado.png``: per metric, the inputs sorted by how far they swing it.
 Replications are cached in ``<out>/replications``: a killed run resumes.
 """
 
