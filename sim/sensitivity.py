@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
         design = replace(design, replications=args.replications)
     if args.org:
         design = replace(design, org=args.org)
-    check_metrics(design)  # a misspelt metric is named before any replication runs
+    check_metrics(design.org, design.metrics)  # a misspelt metric is named before any replication runs
     outside = outside_ranges(design)
     for key, value, (low, high) in outside:
         print(f"Note: {design.org}'s own {key} is {value:g}, outside the design's range {low:g}–{high:g}: "

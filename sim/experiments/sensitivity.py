@@ -104,25 +104,25 @@ def outside_ranges(design: Design) -> list[tuple[str, float, tuple[float, float]
     return out
 
 
-def check_metrics(design: Design) -> None:
+def check_metrics(org: str, metrics: list[str]) -> None:
     """Refuse a metric the summary does not have before any replication runs: a one-week dry run of the
     district names the figures there are."""
     from sim.config.errors import did_you_mean
     from sim.experiments.runner import run_summary
 
     try:
-        figures = [k for k in run_summary(load_config([f"org={design.org}", "horizon_weeks=1", "warmup_weeks=0"]))
+        figures = [k for k in run_summary(load_config([f"org={org}", "horizon_weeks=1", "warmup_weeks=0"]))
                    if k not in ("org", "seed")]
     except ConfigError:  # a bad org: the runs name it
         return
-    for metric in design.metrics:
+    for metric in metrics:
         if metric not in figures:
             raise ConfigError("metrics", metric, f"not a summary figure{did_you_mean(metric, figures)}; "
                               f"figures: {', '.join(figures)}")
 
 
 def run(design: Design, out_dir: Path, workers: int | None = None) -> pd.DataFrame:
-    check_metrics(design)
+    check_metrics(design.org, design.metrics)
     configs, index = [], []
     for name, level, value, overrides in points(design):
         try:

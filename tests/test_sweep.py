@@ -1,0 +1,83 @@
+"""Sweeps (sim/experiments/sweep.py): a design's points run as an experiment's variants, written for researchers."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from sim.config.schema import ConfigError
+from sim.experiments.compare import run_experiment
+from sim.experiments.design import DesignSpec
+from sim.experiments.spec import ExperimentSpec
+from sim.experiments.sweep import SweepSpec, point_names, run_sweep
+
+KEY = "org.reception.booking_notice_weeks"
+TINY = dict(org="hasselby_vallingby", replications=2, horizon_weeks=20.0, warmup_weeks=5.0)
+
+
+def tiny_sweep(**design) -> SweepSpec:
+    return SweepSpec(name="tiny_sweep", design=DesignSpec(**{"kind": "grid", "params": {KEY: [1.0, 2.5]}, **design}),
+                     metrics=["first_visit_wait_weeks", "households_in_stock"], **TINY)
+
+
+@pytest.fixture(scope="module")
+def swept(tmp_path_factory):
+    out = tmp_path_factory.mktemp("sweep")
+    frame, per_point = run_sweep(tiny_sweep(), out, workers=1)
+    return out, frame, per_point
+
+
+def test_a_grid_sweep_gives_what_an_experiment_of_the_same_points_gives(swept, tmp_path):
+    _, frame, _ = swept
+    spec = ExperimentSpec(name="same_points", baseline="short", variants={"short": [f"{KEY}=1.0"],
+                                                                          "long": [f"{KEY}=2.5"]}, **TINY)
+    results, _, _ = run_experiment(spec, tmp_path, workers=1)
+    by_variant = {"short": 1.0, "long": 2.5}
+    expected = results.assign(**{KEY: results["variant"].astype(str).map(by_variant)})
+    cols = [KEY, "replication", "metric"]
+    mine = frame.set_index(cols)["value"].sort_index()
+    theirs = expected.set_index(cols)["value"].sort_index()
+    assert mine.index.equals(theirs.index) and (mine == theirs).all()  # the same numbers, not just close
+
+
+def test_the_tables_hold_every_point_replication_and_metric_with_the_parameters(swept):
+    out, frame, per_point = swept
+    assert frame.columns.tolist() == ["point", KEY, "replication", "metric", "value"]
+    assert sorted(frame["point"].unique()) == ["p0000", "p0001"]
+    assert frame.groupby("point")["replication"].nunique().eq(2).all()
+    assert pd.read_csv(out / "results.csv").shape == frame.shape
+    wait = per_point[per_point["metric"] == "first_visit_wait_weeks"].set_index(KEY)
+    raw = frame[frame["metric"] == "first_visit_wait_weeks"].groupby(KEY)["value"].mean()
+    assert wait["mean"].to_dict() == pytest.approx(raw.to_dict(), rel=1e-12)
+    assert (wait["ci_low"] <= wait["mean"]).all() and (wait["mean"] <= wait["ci_high"]).all()
+    assert wait.loc[1.0, "mean"] < wait.loc[2.5, "mean"]  # a shorter notice: a shorter first-visit wait
+
+
+def test_a_sweep_missing_a_replication_computes_only_that_and_writes_the_same_tables(swept):
+    out, _, _ = swept
+    before = (out / "results.csv").read_bytes()
+    cached = sorted((out / "replications").glob("*.json"))
+    kept = {p: p.stat().st_mtime_ns for p in cached[:1] + cached[2:]}
+    cached[1].unlink()  # as if the run had been killed before this replication finished
+    run_sweep(tiny_sweep(), out, workers=1)
+    assert (out / "results.csv").read_bytes() == before
+    assert sorted((out / "replications").glob("*.json")) == cached  # the missing one is back...
+    assert {p: p.stat().st_mtime_ns for p in kept} == kept  # ...and no other was computed again
+
+
+def test_point_names_sort_in_design_order():
+    names = point_names(12000)
+    assert names[0] == "p00000" and names == sorted(names)
+
+
+def test_a_one_point_design_and_an_unknown_metric_are_refused(tmp_path):
+    with pytest.raises(ConfigError) as err:
+        run_sweep(tiny_sweep(params={KEY: [1.0]}), tmp_path / "one", workers=1)
+    assert err.value.key == "design"
+    bad = tiny_sweep()
+    bad.metrics = ["first_visit_wiat_weeks"]
+    with pytest.raises(ConfigError) as err:
+        run_sweep(bad, tmp_path / "typo", workers=1)
+    assert err.value.key == "metrics"
+    assert "did you mean" in str(err.value) and "first_visit_wait_weeks" in str(err.value)
+    assert not (tmp_path / "typo" / "replications").exists()  # refused before any replication ran
