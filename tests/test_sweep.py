@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pandas as pd
 import pytest
 
@@ -73,11 +76,44 @@ def test_point_names_sort_in_design_order():
 def test_a_one_point_design_and_an_unknown_metric_are_refused(tmp_path):
     with pytest.raises(ConfigError) as err:
         run_sweep(tiny_sweep(params={KEY: [1.0]}), tmp_path / "one", workers=1)
-    assert err.value.key == "design"
+    assert err.value.key == "sweep.design"
     bad = tiny_sweep()
     bad.metrics = ["first_visit_wiat_weeks"]
     with pytest.raises(ConfigError) as err:
         run_sweep(bad, tmp_path / "typo", workers=1)
-    assert err.value.key == "metrics"
+    assert err.value.key == "sweep.metrics"
     assert "did you mean" in str(err.value) and "first_visit_wait_weeks" in str(err.value)
     assert not (tmp_path / "typo" / "replications").exists()  # refused before any replication ran
+
+
+def run_cli(*args: str, cwd) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "sim.sweep", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=300)
+
+
+def test_the_command_runs_a_sweep_file_and_says_where_the_wait_is_shortest(tmp_path):
+    out = tmp_path / "grid"
+    proc = run_cli("sweep=notice_grid", "replications=2", "sweep.horizon_weeks=20", "sweep.warmup_weeks=5",
+                   f"hydra.run.dir={out}", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    points = pd.read_csv(out / "points.csv")
+    assert points["point"].nunique() == 6 and set(points["metric"]) == {"first_visit_wait_weeks",
+                                                                         "caseload_per_caseworker"}
+    wait = points[points["metric"] == "first_visit_wait_weeks"]
+    best = wait.loc[wait["mean"].idxmin()]
+    assert f"lowest {best['mean']:.3g} at {best['point']}" in proc.stdout
+    assert best[KEY] == 1.5  # the shortest notice
+
+
+@pytest.mark.parametrize("args, says", [
+    (["sweep.desing.kind=grid"], "did you mean sweep.design"),
+    (["sweep=nonexistent"], "choose from: hv_sobol, notice_grid"),
+    (["sweep.design.kind=latin"], "sweep.design.kind = 'latin': grid, lhs, sobol, morris, saltelli, oat"),
+    (["sweep.metrics=[first_visit_wiat]"], "did you mean first_visit_wait_weeks"),
+    (["replications=1"], "at least 2"),
+])
+def test_a_mistake_on_the_command_line_is_one_line_naming_the_key(tmp_path, args, says):
+    proc = run_cli(*args, f"hydra.run.dir={tmp_path / 'out'}", cwd=tmp_path)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert says in proc.stderr and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert not (tmp_path / "out").exists()  # nothing written

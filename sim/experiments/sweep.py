@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Optional
 
 import numpy as np
 import pandas as pd
@@ -47,6 +48,22 @@ class SweepSpec:
     metrics: list[str] = field(default_factory=list)  # the figures of points.csv and indices.csv; empty: every one
 
 
+@dataclass
+class SweepApp:
+    """``python -m sim.sweep``'s config (``configs/sweep_app.yaml``): the sweep file, and overrides of its own."""
+
+    sweep: SweepSpec = field(default_factory=SweepSpec)
+    replications: Optional[int] = None  # overrides the sweep's own number
+    workers: Optional[int] = None  # processes (default: all cores)
+
+
+def register_schema() -> None:
+    """Put the app's schema into Hydra's ConfigStore (``configs/sweep_app.yaml`` builds on it)."""
+    from hydra.core.config_store import ConfigStore
+
+    ConfigStore.instance().store(name="sweep_app_schema", node=SweepApp)
+
+
 def point_names(n: int) -> list[str]:
     """``p0000``, ``p0001``, …: as many digits as the largest needs (at least four), so names sort in order."""
     width = max(4, len(str(n - 1)))
@@ -55,9 +72,12 @@ def point_names(n: int) -> list[str]:
 
 def as_experiment(sweep: SweepSpec) -> tuple[ExperimentSpec, list[dict]]:
     """The experiment that runs the sweep (its variants are the points, the first one the nominal baseline)."""
-    design_points = points(sweep.design)
+    try:
+        design_points = points(sweep.design)
+    except ConfigError as err:  # named as the sweep file and the command line write it
+        raise ConfigError(f"sweep.{err.key}", err.value, err.allowed) from None
     if len(design_points) < 2:
-        raise ConfigError("design", sweep.design.kind, "a design of at least two points")
+        raise ConfigError("sweep.design", sweep.design.kind, "a design of at least two points")
     names = point_names(len(design_points))
     variants = {name: overrides(p) for name, p in zip(names, design_points)}
     spec = ExperimentSpec(name=sweep.name, title=sweep.title, question=sweep.question, org=sweep.org,
@@ -71,7 +91,10 @@ def run_sweep(sweep: SweepSpec, out_dir: Path, workers: int | None = None) -> tu
     """Run (or resume) every replication of every point; write the tidy results, per-point table and indices."""
     spec, design_points = as_experiment(sweep)
     n, order, planned = compare.plan(spec, None)
-    check_metrics(sweep.org, sweep.metrics)  # a misspelt figure is named before any replication runs
+    try:
+        check_metrics(sweep.org, sweep.metrics)  # a misspelt figure is named before any replication runs
+    except ConfigError as err:
+        raise ConfigError(f"sweep.{err.key}", err.value, err.allowed) from None
     sharding.claim(out_dir, spec)  # another experiment's or sweep's folder is refused before anything is written
     compare.say_estimate([c for _, _, c in planned], workers)
     results = runner.run_many([c for _, _, c in planned], cache_dir=out_dir / "replications", workers=workers,
