@@ -58,7 +58,9 @@ def summary_text(sweep, per_point, out_dir: Path) -> str:
     keys = list(sweep.design.params)
     lines = [f"{sweep.name}: {per_point['point'].nunique()} points x {sweep.replications} replications "
              f"({sweep.design.kind} design over {', '.join(keys)})"]
-    def where(row) -> str:
+    def where(row) -> str:  # a point's values, while a line can hold them (else points.csv has them)
+        if len(keys) > 4:
+            return row["point"]
         return f"{row['point']} ({', '.join(f'{k}={row[k]:g}' for k in keys)})"
 
     for metric, rows in per_point.groupby("metric", sort=False):
