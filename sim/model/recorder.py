@@ -94,8 +94,8 @@ SWEEP_MIN = 1024
 class Followups:
     """The monthly follow-ups due inside the measured window, as the outputs read them.
 
-    The process appends ``[due, None]`` when a follow-up falls due and sets the second item to the
-    start time once the task is done (``None`` if it was squeezed out). A follow-up due before the
+    The follow-up appends ``[due, None]`` when it falls due and sets the second item to the start time
+    as the task starts (``None`` if it was squeezed out). A follow-up due before the
     warm-up ends, or less than a month before the horizon (whose month is not over), is not kept. A
     kept one is held as its list until it has a start time, then reduced to its lateness
     (start − due, 8 bytes): one without a start by the end counts as due and not done, whether still
