@@ -22,7 +22,8 @@ import pandas as pd
 from sim.analysis.kpis import metric_bounds
 from sim.analysis.stability import GROWTH, settles
 from sim.analysis.stats import bounded_estimate, estimate
-from sim.config.compose import load_config
+from sim.config.compose import load_config, load_configs
+from sim.config.errors import UserError
 from sim.config.schema import ConfigError
 from sim.config.vocabulary import REDUCTIONS
 from sim.experiments import runner, single_run
@@ -35,12 +36,16 @@ from sim.outputs.files import atomic_write, write_csv
 def variant_configs(spec: ExperimentSpec, replications: int):
     """(variant, replication, Config) for every run, baseline first; seed k = replication k (CRN)."""
     order = [spec.baseline] + [v for v in spec.variants if v != spec.baseline]
+    common = [f"org={spec.org}", f"horizon_weeks={spec.horizon_weeks}", f"warmup_weeks={spec.warmup_weeks}",
+              *spec.overrides]
+    try:
+        composed = load_configs(common, [list(spec.variants[v]) for v in order])  # the common part composed once
+    except UserError:
+        composed = [None] * len(order)  # name the variant that fails: compose them one by one
     out = []
-    for variant in order:
-        overrides = [f"org={spec.org}", f"horizon_weeks={spec.horizon_weeks}", f"warmup_weeks={spec.warmup_weeks}",
-                     *spec.overrides, *spec.variants[variant]]
+    for variant, base in zip(order, composed):
         try:
-            base = load_config(overrides)
+            base = base or load_config([*common, *spec.variants[variant]])
         except ConfigError as err:
             raise ConfigError(f"experiment.variants.{variant}: {err.key}", err.value, err.allowed) from None
         except Exception as err:  # Hydra composition errors: unknown group option, bad override...

@@ -17,7 +17,7 @@ import pandas as pd
 from sim.analysis import history_matching as hm
 from sim.analysis.stability import GROWTH
 from sim.analysis.targets import OBSERVATIONS, PARAMETERS
-from sim.config.compose import load_config
+from sim.config.compose import load_configs
 from sim.config.errors import ConfigError
 from sim.config.plausible import set_yaml_value
 from sim.experiments.runner import run_many
@@ -36,8 +36,8 @@ def simulator(org: str, overrides: tuple[str, ...], cache: Path | None, workers:
 
     def simulate(design: pd.DataFrame, replications: int) -> pd.DataFrame:
         configs, index = [], []
-        for point, row in design.iterrows():
-            base = load_config([f"org={org}", *overrides, *point_overrides(row)])
+        bases = load_configs([f"org={org}", *overrides], [point_overrides(row) for _, row in design.iterrows()])
+        for point, base in zip(design.index, bases):
             for seed in range(replications):
                 configs.append(replace(base, seed=seed))
                 index.append((point, seed))
@@ -73,8 +73,9 @@ def headroom(org: str, members: pd.DataFrame, parameters: list[str], replication
     pool is over 95 % busy fits the study's figures only on a knife edge: its wait has no steady state.
     """
     configs, points = [], []
-    for point, row in members[parameters].iterrows():
-        base = load_config([f"org={org}", *overrides, *point_overrides(row)])
+    rows = members[parameters]
+    for point, base in zip(rows.index, load_configs([f"org={org}", *overrides],
+                                                   [point_overrides(row) for _, row in rows.iterrows()])):
         configs += [replace(base, seed=seed) for seed in range(replications)]
         points += [point] * replications
     rows = run_many(configs, cache_dir=cache, workers=workers, label=f"headroom {org}: {len(members)} members")
