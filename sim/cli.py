@@ -20,10 +20,13 @@ import sys
 from pathlib import Path
 from typing import Callable, Iterator
 
+from hydra.core.hydra_config import HydraConfig
 from hydra.errors import HydraException
+from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
 from sim.config.errors import OutputError, UserError, message
+from sim.outputs.files import atomic_write
 
 DEBUG = "--debug"  # any command: a user error's full stack trace instead of its one line (as HYDRA_FULL_ERROR=1)
 
@@ -167,3 +170,37 @@ def removed_if_empty_on_failure(out_dir: Path, job_name: str) -> Iterator[None]:
         except OSError:
             pass  # never hide the job's own error behind a failed clean-up
         raise
+
+
+def hydra_record(cfg: DictConfig):
+    """Write Hydra's record of this job (``.hydra/config.yaml``, ``hydra.yaml``, ``overrides.yaml``) once called.
+
+    Hydra would write it before the job starts (``hydra.output_subdir``, switched off in
+    ``configs/experiment_app.yaml``), over the record of whatever experiment the folder holds; the
+    experiment calls this only after the folder is its own (:func:`sim.experiments.shards.claim`).
+    Outside a Hydra job (a test calling :func:`run`) there is nothing to record.
+    """
+    if not HydraConfig.initialized():
+        return None
+    hydra_cfg = HydraConfig.instance().cfg
+    folder = Path(hydra_cfg.hydra.runtime.output_dir) / ".hydra"
+    nodes = {"config.yaml": cfg, "hydra.yaml": hydra_cfg, "overrides.yaml": hydra_cfg.hydra.overrides.task}
+
+    def write() -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, node in nodes.items():
+            text = OmegaConf.to_yaml(node)
+            atomic_write(folder / name, lambda tmp, text=text: tmp.write_text(text, encoding="utf-8"))
+    return write
+
+
+def multirun_failure(err: BaseException) -> None:
+    """A job of a running multirun (an experiment's or a sweep's) failed: name it, list what is missing, exit 1."""
+    if "sim.experiments.sweep_callbacks" not in sys.modules:  # Hydra imports it to start a sweep's callback:
+        return  # not imported, no multirun runs (and a composition error stays without pandas & co.)
+    from sim.experiments import sweep_callbacks
+
+    if sweep_callbacks.running():
+        print(sweep_callbacks.describe_job_error(err), file=sys.stderr)
+        sweep_callbacks.report_failure()
+        sys.exit(1)

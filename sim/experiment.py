@@ -19,12 +19,11 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
-from sim.cli import removed_if_empty_on_failure, run_hydra_app
+from sim.cli import hydra_record, multirun_failure, removed_if_empty_on_failure, run_hydra_app
 from sim.config.errors import UserError, fail
 from sim.config.schema import ConfigError
 from sim.experiments import shards as sharding
 from sim.experiments.spec import BROKEN, check_app_keys, for_district, from_app, register_experiments, sweep_dir
-from sim.outputs.files import atomic_write
 
 
 @hydra.main(version_base="1.3", config_path="../configs", config_name="experiment_app")
@@ -70,28 +69,6 @@ def run(cfg: DictConfig, out_dir: Path, given: list[str] | tuple[str, ...] = ())
     print(f"\nReport: {out_dir / 'report.html'}")
 
 
-def hydra_record(cfg: DictConfig):
-    """Write Hydra's record of this job (``.hydra/config.yaml``, ``hydra.yaml``, ``overrides.yaml``) once called.
-
-    Hydra would write it before the job starts (``hydra.output_subdir``, switched off in
-    ``configs/experiment_app.yaml``), over the record of whatever experiment the folder holds; the
-    experiment calls this only after the folder is its own (:func:`sim.experiments.shards.claim`).
-    Outside a Hydra job (a test calling :func:`run`) there is nothing to record.
-    """
-    if not HydraConfig.initialized():
-        return None
-    hydra_cfg = HydraConfig.instance().cfg
-    folder = Path(hydra_cfg.hydra.runtime.output_dir) / ".hydra"
-    nodes = {"config.yaml": cfg, "hydra.yaml": hydra_cfg, "overrides.yaml": hydra_cfg.hydra.overrides.task}
-
-    def write() -> None:
-        folder.mkdir(parents=True, exist_ok=True)
-        for name, node in nodes.items():
-            text = OmegaConf.to_yaml(node)
-            atomic_write(folder / name, lambda tmp, text=text: tmp.write_text(text, encoding="utf-8"))
-    return write
-
-
 def cli() -> None:
     """``python -m sim.experiment``: errors in a line or two, never a launcher's stack trace.
 
@@ -106,18 +83,6 @@ def cli() -> None:
         print(BROKEN[name], file=sys.stderr)
         sys.exit(2)
     sys.exit(run_hydra_app(main, on_error=multirun_failure))
-
-
-def multirun_failure(err: BaseException) -> None:
-    """A job of a running multirun failed: name it, list what is missing, exit 1."""
-    if "sim.experiments.sweep_callbacks" not in sys.modules:  # Hydra imports it to start a sweep's callback:
-        return  # not imported, no multirun runs (and a composition error stays without pandas & co.)
-    from sim.experiments import sweep_callbacks
-
-    if sweep_callbacks.running():
-        print(sweep_callbacks.describe_job_error(err), file=sys.stderr)
-        sweep_callbacks.report_failure()
-        sys.exit(1)
 
 
 if __name__ == "__main__":

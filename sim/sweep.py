@@ -5,85 +5,92 @@ hypercube or Sobol' sample, a Morris or Saltelli design; replications; metrics);
 runs one with common random numbers and writes ``results.csv``/``.parquet`` (tidy, with the parameters),
 ``points.csv`` (per point: means and 95 % CIs) and, for Morris and Saltelli designs, ``indices.csv``
 (SALib's indices with bootstrap CIs) into the run directory. A killed sweep started again with the same
-``hydra.run.dir`` computes only what is missing.
+``hydra.run.dir`` computes only what is missing. With ``-m ... shards=N`` the runs are split over N Hydra jobs
+on any launcher (Slurm: ``hydra/launcher=slurm``), exactly as an experiment's are.
 """
 
 from __future__ import annotations
 
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig
 
-from sim.cli import removed_if_empty_on_failure, run_hydra_app
+from sim.cli import hydra_record, removed_if_empty_on_failure, run_hydra_app
 from sim.config.errors import UserError, fail
 from sim.config.schema import ConfigError
 
 
 @hydra.main(version_base="1.3", config_path="../configs", config_name="sweep_app")
-def main(cfg: DictConfig) -> None:
+def main(cfg: DictConfig) -> dict | None:
     hc = HydraConfig.get()
-    if hc.mode == RunMode.MULTIRUN:
-        fail(ConfigError("-m", "multirun", "a sweep runs its points in this process's pool for now (shards over "
-                         "Hydra launchers come next, issue 16); leave out -m"))
+    if hc.mode == RunMode.MULTIRUN:  # one job of a multirun: its share of the runs, into the sweep's folder
+        from sim.experiments.spec import sweep_dir
+        from sim.experiments.sweep import from_config, run_shard
+
+        try:
+            check_app_keys(cfg)
+            workers = checked_workers(cfg.workers)
+            return run_shard(from_config(cfg), sweep_dir(hc.sweep.dir), int(cfg.shard), int(cfg.shards), workers,
+                             claimed=hydra_record(cfg))
+        except UserError as err:
+            fail(err)
     out_dir = Path(hc.runtime.output_dir)
     with removed_if_empty_on_failure(out_dir, hc.job.name):  # a failed run leaves no empty folder
         run(cfg, out_dir)
+    return None
 
 
 def run(cfg: DictConfig, out_dir: Path) -> None:
-    from sim.experiments.sweep import run_sweep
+    from sim.experiments.sweep import from_config, run_sweep, summary_text
 
     try:
-        app = OmegaConf.to_object(cfg)
-        sweep = app.sweep
-        if app.replications is not None:
-            sweep = replace(sweep, replications=app.replications)
-        if app.workers is not None and app.workers < 1:
-            raise ConfigError("workers", app.workers, "at least 1 (or leave it out for all cores)")
-        _, per_point = run_sweep(sweep, out_dir, app.workers)
+        check_app_keys(cfg)
+        if cfg.shards != 1:  # not silently everything here when a split was asked for
+            raise ConfigError("shards", cfg.shards, "splits a multirun's runs over jobs: add -m (python -m sim.sweep "
+                              "-m sweep=<name> shards=N); without -m every run runs here")
+        sweep = from_config(cfg)
+        _, per_point = run_sweep(sweep, out_dir, checked_workers(cfg.workers), claimed=hydra_record(cfg))
     except UserError as err:
         fail(err)
     print(summary_text(sweep, per_point, out_dir))
 
 
-def summary_text(sweep, per_point, out_dir: Path) -> str:
-    """What the sweep found, for the terminal: the points' range per metric, and the indices if any."""
-    import pandas as pd
+def check_app_keys(cfg: DictConfig) -> None:
+    """Refuse a key the sweep app does not have; a model setting (``+org.reception.caseworkers=3``) is pointed
+    to ``sweep.overrides``, which applies it to every point."""
+    from dataclasses import fields
 
-    keys = list(sweep.design.params)
-    lines = [f"{sweep.name}: {per_point['point'].nunique()} points x {sweep.replications} replications "
-             f"({sweep.design.kind} design over {', '.join(keys)})"]
-    def where(row) -> str:  # a point's values, while a line can hold them (else points.csv has them)
-        if len(keys) > 4:
-            return row["point"]
-        return f"{row['point']} ({', '.join(f'{k}={row[k]:g}' for k in keys)})"
+    from sim.config.compose import check_keys
+    from sim.config.schema import Config
 
-    for metric, rows in per_point.groupby("metric", sort=False):
-        low, high = rows.loc[rows["mean"].idxmin()], rows.loc[rows["mean"].idxmax()]
-        lines.append(f"  {metric}: lowest {low['mean']:.3g} at {where(low)}\n"
-                     f"  {' ' * len(metric)}  highest {high['mean']:.3g} at {where(high)}")
-    indices = out_dir / "indices.csv"
-    if indices.is_file():
-        table = pd.read_csv(indices)
-        order = "ST" if "ST" in table else "mu_star"
-        lines.append(f"\nSensitivity indices (95 % bootstrap CI half-widths), by {order}:")
-        lines.append(table.sort_values(["metric", order], ascending=[True, False]).round(3).to_string(index=False))
-    lines.append(f"\nTables: {out_dir / 'results.csv'}, {out_dir / 'points.csv'}"
-                 + (f", {indices}" if indices.is_file() else ""))
-    return "\n".join(lines)
+    try:
+        check_keys(cfg)
+    except ConfigError as err:
+        if err.key.split(".")[0] in {f.name for f in fields(Config)}:
+            raise ConfigError(err.key, err.value, "not a key of python -m sim.sweep; a model setting for every "
+                              f"point goes into the sweep's overrides, e.g. 'sweep.overrides=[\"{err.key}=<value>\"]'"
+                              ", or into the design (sweep.design.params)") from None
+        raise
+
+
+def checked_workers(workers):
+    if workers is not None and workers < 1:
+        raise ConfigError("workers", workers, "at least 1 (or leave it out for all cores)")
+    return workers
 
 
 def cli() -> None:
-    """``python -m sim.sweep``: a user's mistake is one line and status 2 (:func:`sim.cli.run_hydra_app`)."""
+    """``python -m sim.sweep``: a user's mistake is one line and status 2 (:func:`sim.cli.run_hydra_app`); a
+    failed job of a multirun is named with the runs it leaves missing (status 1)."""
+    from sim.cli import multirun_failure
     from sim.experiments.sweep import register_schema
 
     register_schema()
-    sys.exit(run_hydra_app(main))
+    sys.exit(run_hydra_app(main, on_error=multirun_failure))
 
 
 if __name__ == "__main__":

@@ -45,10 +45,10 @@ def finish(out: Path) -> subprocess.CompletedProcess:
     return proc
 
 
-def kill_after(out: Path, replications: int) -> None:
-    """Start the experiment in its own process group; SIGKILL the group (workers included) as
+def kill_after(out: Path, replications: int, argv: list[str] | None = None) -> None:
+    """Start the experiment (or ``argv``) in its own process group; SIGKILL the group (workers included) as
     soon as ``replications`` results are cached."""
-    proc = subprocess.Popen(command(out), cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    proc = subprocess.Popen(argv or command(out), cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             env=environment(), start_new_session=True)
     try:
         deadline = time.monotonic() + DEADLINE
@@ -148,3 +148,26 @@ def test_serial_parallel_and_reversed_runs_are_bit_identical(tmp_path):
     run_many(cfgs, cache_dir=tmp_path, workers=2)
     assert len(list(tmp_path.glob("*.json"))) == len(cfgs)
     assert exact(run_many(cfgs, cache_dir=tmp_path, workers=2)) == exact(serial)
+
+
+# A sweep (python -m sim.sweep): its 6 points x 2 replications, killed after 3 runs, resumed.
+SWEEP_ARGS = ("sweep=notice_grid", "replications=2", "sweep.horizon_weeks=20", "sweep.warmup_weeks=5", "workers=2")
+
+
+def test_a_killed_sweep_resumes_to_exactly_the_uninterrupted_tables(tmp_path):
+    killed, fresh = tmp_path / "killed", tmp_path / "fresh"
+
+    def sweep(out: Path) -> list[str]:
+        return [sys.executable, "-m", "sim.sweep", *SWEEP_ARGS, f"hydra.run.dir={out}"]
+
+    kill_after(killed, 3, sweep(killed))
+    survivors = {p.name: p.read_bytes() for p in cached(killed)}
+    assert 3 <= len(survivors) < 12, "the kill did not interrupt the sweep"
+    assert not (killed / "points.csv").exists(), "points.csv written before every run finished"
+    for out in (killed, fresh):
+        proc = subprocess.run(sweep(out), cwd=REPO, capture_output=True, text=True, timeout=300, env=environment())
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+    for name, data in survivors.items():
+        assert (killed / "replications" / name).read_bytes() == data, f"{name} changed on resume"
+    for name in ("results.csv", "points.csv"):
+        assert (killed / name).read_bytes() == (fresh / name).read_bytes(), f"{name} differs from an uninterrupted run"

@@ -194,3 +194,60 @@ def wait_for_running_job(name: str, driver: subprocess.Popen, limit: float = 180
                 return job
         time.sleep(0.2)
     pytest.fail(f"no running Slurm job named {name} after {limit} s")
+
+
+# --- a sweep of design points (python -m sim.sweep -m): split by run, same bytes -------------
+
+# configs/sweep/notice_grid.yaml (6 points), shrunk: 2 replications of 15 measured weeks; 12 runs
+POINTS_TINY = ("sweep=notice_grid", "replications=2", "sweep.horizon_weeks=20", "sweep.warmup_weeks=5")
+POINTS_COMPARED = ("results.csv", "points.csv")
+
+
+def points_sweep(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:
+    flags = [a for a in args if a.startswith("-")]  # Hydra's -m before the overrides
+    return subprocess.run([sys.executable, "-m", "sim.sweep", *flags, *POINTS_TINY,
+                           *(a for a in args if not a.startswith("-"))], cwd=REPO, capture_output=True,
+                          text=True, timeout=timeout, env=environment())
+
+
+@pytest.fixture(scope="module")
+def points_local(tmp_path_factory) -> Path:
+    """The reference: the sweep as one plain local run, one process."""
+    out = tmp_path_factory.mktemp("points_local")
+    proc = points_sweep("workers=1", f"hydra.run.dir={out}")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return out
+
+
+def assert_same_points(out: Path, local: Path) -> None:
+    for name in POINTS_COMPARED:
+        assert (out / name).read_bytes() == (local / name).read_bytes(), f"{name} differs from the local run"
+
+
+def test_a_sweeps_multirun_splits_runs_not_replications_and_aggregates_to_the_local_bytes(tmp_path, points_local):
+    """5 jobs for 2 replications: a sweep splits its 12 runs by position, so every job has work."""
+    out = tmp_path / "multirun"
+    proc = points_sweep("-m", "shards=5", f"hydra.sweep.dir={out}")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert_same_points(out, points_local)
+    assert sorted(p.name for p in (out / "jobs").iterdir()) == [f"shard-{s}" for s in range(5)]
+    assert "first_visit_wait_weeks: lowest" in proc.stdout  # the driver's summary, as a local run prints it
+
+
+def test_a_sweeps_multirun_over_a_design_key_is_refused_naming_it(tmp_path):
+    proc = points_sweep("-m", "sweep.org=farsta,sodermalm", f"hydra.sweep.dir={tmp_path / 's'}")
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "Configuration error: sweep.org" in proc.stderr and "shards" in proc.stderr
+    assert "Traceback" not in proc.stderr and not (tmp_path / "s" / "replications").exists()
+
+
+def test_a_sweep_on_slurm_gives_the_local_pools_bytes(slurm, tmp_path, points_local):
+    out = tmp_path / "points"
+    proc = points_sweep("-m", "shards=3", *slurm_launcher(), f"hydra.sweep.dir={out}")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert_same_points(out, points_local)
+    job_ids = sorted(p.name for p in (out / ".submitit").iterdir() if p.is_dir() and "_" in p.name)
+    assert len(job_ids) == 3, job_ids  # one Slurm array task per shard
+    states = subprocess.run(["sacct", "-n", "-X", "-o", "JobID,JobName%40,State", "-j", job_ids[0].split("_")[0]],
+                            capture_output=True, text=True, check=True).stdout
+    assert states.count("COMPLETED") == 3 and "caseflow-sweep-notice_grid" in states, states

@@ -7,7 +7,6 @@ the config a run gets holds every value it uses (and its cache key covers them).
 
 from __future__ import annotations
 
-import copy
 import csv
 from dataclasses import fields, is_dataclass, replace
 from pathlib import Path
@@ -136,16 +135,33 @@ def load_configs(base: list[str] | tuple[str, ...], points: list[list[str]]) -> 
     out = []
     for point in points:
         values = _plain_values(point, groups)
-        cfg = None
-        if values is not None:
-            cfg = copy.deepcopy(composed)
-            try:
-                for key, value in values:
-                    OmegaConf.update(cfg, key, value, merge=True)
-            except Exception:  # not a key of the schema, a value of the wrong type: Hydra says it best
-                cfg = None
-        out.append(load_config([*base, *point]) if cfg is None else to_config(cfg, [*base, *point]))
+        config = None if values is None else _with_values(composed, values, [*base, *point])
+        out.append(load_config([*base, *point]) if config is None else config)
     return out
+
+
+def _with_values(composed: DictConfig, values: list[tuple[str, object]], overrides: list[str]) -> Config | None:
+    """``composed`` with ``values`` set, as a Config; ``composed`` is left as it was (set, read, set back: a
+    deep copy per point would cost as much as the conversion). None if a value does not fit the schema."""
+    undo: list[tuple[str, object]] = []
+    try:
+        for key, value in values:
+            old = OmegaConf.select(composed, key, throw_on_missing=False, default=_ABSENT)
+            if old is _ABSENT or isinstance(old, (DictConfig, ListConfig)):
+                return None  # a new key, or a whole node replaced: Hydra's composition says what it makes of it
+            OmegaConf.update(composed, key, value, merge=True)
+            undo.append((key, old))
+        return to_config(composed, overrides)
+    except (ConfigError, UserError):
+        raise
+    except Exception:  # not a key of the schema, a value of the wrong type: Hydra says it best
+        return None
+    finally:
+        for key, old in reversed(undo):
+            OmegaConf.update(composed, key, old, merge=True)
+
+
+_ABSENT = object()
 
 
 def _plain_values(point: list[str], groups: set[str]) -> list[tuple[str, object]] | None:

@@ -148,6 +148,9 @@ LIMITS: dict[str, Limit] = {
     "replications": Limit(1, 1000, "", "each replication is a full run; 1000 narrows an interval 10x "
                           "over 10"),
     "replications_x_variants": Limit(1, 10000, "runs", "every variant runs every replication"),
+    # python -m sim.sweep (sim/experiments/sweep.py): a 2,000-point x 10-replication design is 20,000 runs
+    "points_x_replications": Limit(1, 100000, "runs", "every point of the design runs every replication; "
+                                   "a smaller design (sweep.design.n) or fewer replications"),
 }
 _NOT_NUMBERS = ("resolved", "plausible_set")  # filled in by compose; a city's districts are checked one by one
 

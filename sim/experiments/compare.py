@@ -103,10 +103,10 @@ def aggregate(results: pd.DataFrame, baseline: str) -> pd.DataFrame:
     return out.sort_values(["variant", "metric"]).reset_index(drop=True)
 
 
-def plan(spec: ExperimentSpec, replications: int | None):
+def plan(spec: ExperimentSpec, replications: int | None, runs_limit: str = "replications_x_variants"):
     """(replications, variant order, planned runs) after checking the experiment."""
     n = spec.replications if replications is None else replications
-    check(spec, n)
+    check(spec, n, runs_limit)
     order, planned = variant_configs(spec, n)
     return n, order, planned
 

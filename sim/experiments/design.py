@@ -66,6 +66,23 @@ def _check(spec: DesignSpec) -> None:
         raise ConfigError("design.n", spec.n, "a power of two (Saltelli's sampling keeps the Sobol' balance)")
     if spec.kind == "morris" and spec.levels < 2:
         raise ConfigError("design.levels", spec.levels, "at least 2 grid levels")
+    if size(spec) > MAX_POINTS:  # before a list of a billion combinations is built
+        key = "design.params" if spec.kind in ("grid", "oat") else "design.n"
+        value = spec.n if key == "design.n" else f"{size(spec):,} points"
+        raise ConfigError(key, value, f"a design of at most {MAX_POINTS:,} points (this one has {size(spec):,})")
+
+
+MAX_POINTS = 100_000
+
+
+def size(spec: DesignSpec) -> int:
+    """How many points the design has, without building them."""
+    k = len(spec.params)
+    if spec.kind == "grid":
+        return int(np.prod([len(v) for v in spec.params.values()], dtype=object))
+    if spec.kind == "oat":
+        return 1 + sum(len(v) for v in spec.params.values())
+    return spec.n * {"morris": k + 1, "saltelli": k + 2}.get(spec.kind, 1)
 
 
 def problem(spec: DesignSpec) -> dict:

@@ -267,6 +267,15 @@ class _Cache:
         self.dir = Path(cache_dir) if cache_dir is not None else None
         self.job = job
         self.warned: set[Path] = set()  # a bad file is named once per run, however often it is looked at
+        self.keys: dict[int, tuple[Config, str]] = {}  # config_key by config (the config kept, so its id stays its)
+
+    def key(self, config: Config) -> str:
+        """``config_key(config)``, computed once per config: each replication asks for it about seven times,
+        and hashing a whole config is most of a stub run's cost (a sweep of thousands of points)."""
+        held = self.keys.get(id(config))
+        if held is None or held[0] is not config:
+            held = self.keys[id(config)] = (config, config_key(config))
+        return held[1]
 
     @property
     def locks(self) -> Path | None:
@@ -274,7 +283,7 @@ class _Cache:
         return None if self.dir is None else self.dir.parent / f".{self.dir.name}.locks"
 
     def path(self, config: Config) -> Path:
-        return self.dir / f"{config_key(config)}{_suffix(self.job)}.json"
+        return self.dir / f"{self.key(config)}{_suffix(self.job)}.json"
 
     def tidy(self) -> None:
         """Remove the temporaries of writes that a killed run left in the cache."""
@@ -282,7 +291,7 @@ class _Cache:
             remove_stale_temporaries(self.dir, recursive=False)
 
     def expected(self, config: Config, replication: int) -> dict:
-        return {"key": config_key(config), "job": self.job.__name__, "variant": _variant(config),
+        return {"key": self.key(config), "job": self.job.__name__, "variant": _variant(config),
                 "replication": int(replication), "seed": int(config.seed)}
 
     def read(self, config: Config, replication: int) -> dict | None:
@@ -317,7 +326,7 @@ class _Cache:
         if self.dir is None:
             return _NoLock()
         self.locks.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(self.locks / f"{config_key(config)}{_suffix(self.job)}.lock", thread_local=False)
+        lock = FileLock(self.locks / f"{self.key(config)}{_suffix(self.job)}.lock", thread_local=False)
         try:
             lock.acquire(timeout=0)
         except Timeout:

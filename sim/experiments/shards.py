@@ -118,21 +118,32 @@ def check(shard: int, shards: int) -> None:
         raise ConfigError("shard", shard, f"0 .. {shards - 1} (shards={shards})")
 
 
+BY = ("replication", "run")  # how a multirun splits its runs over jobs
+
+
 def shard_of(replication: int, shards: int) -> int:
     """The job that runs replication ``replication`` (round robin, so every job gets every variant)."""
     return replication % shards
 
 
-def select(planned: list, shard: int, shards: int) -> list:
+def shard_of_run(position: int, replication: int, shards: int, by: str) -> int:
+    """The job of the planned run at ``position``: an experiment splits by replication (every job gets every
+    variant); a sweep, with many points and few replications, by run (job s runs every shards-th run), so
+    2,000 points x 10 replications can go to 40 jobs."""
+    return shard_of(replication, shards) if by == "replication" else position % shards
+
+
+def select(planned: list, shard: int, shards: int, by: str = "replication") -> list:
     """The planned (variant, replication, config) runs that belong to job ``shard``."""
-    return [p for p in planned if shard_of(p[1], shards) == shard]
+    return [p for i, p in enumerate(planned) if shard_of_run(i, p[1], shards, by) == shard]
 
 
-def write_plan(out_dir: Path, spec, replications: int, shards: int) -> None:
+def write_plan(out_dir: Path, spec, replications: int, shards: int, **extra) -> None:
     """What the driver needs to aggregate and to report missing work, next to the results. Refused in a
-    folder that holds another experiment (:func:`check_owner`; a job claims the folder, :func:`claim`)."""
+    folder that holds another experiment (:func:`check_owner`; a job claims the folder, :func:`claim`).
+    ``extra`` (a sweep's own spec) is kept beside it."""
     check_owner(out_dir, spec)
-    write_json(out_dir / PLAN, {"spec": asdict(spec), "replications": replications, "shards": shards})
+    write_json(out_dir / PLAN, {"spec": asdict(spec), "replications": replications, "shards": shards, **extra})
 
 
 def read_plan(out_dir: Path):
@@ -140,22 +151,30 @@ def read_plan(out_dir: Path):
     return ExperimentSpec(**data["spec"]), int(data["replications"]), int(data["shards"])
 
 
-def missing_by_shard(planned: list, done: list, shards: int) -> dict[int, list[tuple[str, int]]]:
+def read_plan_extra(out_dir: Path, key: str):
+    """What :func:`write_plan` kept beside the plan under ``key``."""
+    return json.loads((out_dir / PLAN).read_text(encoding="utf-8"))[key]
+
+
+def missing_by_shard(planned: list, done: list, shards: int, by: str = "replication",
+                     ) -> dict[int, list[tuple[str, int]]]:
     """{shard: [(variant, replication), ...]} of planned runs without a result."""
     out: dict[int, list[tuple[str, int]]] = {}
-    for (variant, k, _), result in zip(planned, done):
+    for i, ((variant, k, _), result) in enumerate(zip(planned, done)):
         if result is None:
-            out.setdefault(shard_of(k, shards), []).append((variant, k))
+            out.setdefault(shard_of_run(i, k, shards, by), []).append((variant, k))
     return out
 
 
-def describe_missing(missing: dict[int, list[tuple[str, int]]], shards: int, job_name: str) -> str:
+def describe_missing(missing: dict[int, list[tuple[str, int]]], shards: int, job_name: str,
+                     what: str = "variants") -> str:
     """One line per unfinished job, named as the user can find it (Hydra override and Slurm name)."""
     lines = []
     for shard in sorted(missing):
         runs = missing[shard]
         variants = sorted({v for v, _ in runs})
         reps = sorted({k for _, k in runs})
+        shown = ", ".join(variants[:8]) + (f", ... ({len(variants)} in all)" if len(variants) > 8 else "")
         lines.append(f"  job {job_name} shard={shard} (of {shards}): {len(runs)} replication(s) missing "
-                     f"- variants {', '.join(variants)}; replications {', '.join(map(str, reps))}")
+                     f"- {what} {shown}; replications {', '.join(map(str, reps))}")
     return "\n".join(lines)

@@ -175,8 +175,9 @@ def register_experiments(directory: Path = EXPERIMENT_DIR) -> None:
         cs.store(group="experiment", name=path.stem, node=node)
 
 
-def check(spec: ExperimentSpec, replications: int) -> None:
-    """Errors a consultant can make in an experiment file, named by key."""
+def check(spec: ExperimentSpec, replications: int, runs_limit: str = "replications_x_variants") -> None:
+    """Errors a consultant can make in an experiment file, named by key (``runs_limit``: the row of
+    ``sim.config.validate.LIMITS`` that caps replications x variants; a sweep has its own)."""
     if not spec.variants:
         raise ConfigError("experiment.variants", {}, "list at least a baseline and one variant")
     if not spec.baseline:
@@ -192,7 +193,7 @@ def check(spec: ExperimentSpec, replications: int) -> None:
     if replications < 2:
         raise ConfigError("replications", replications, "must be at least 2 for a confidence interval")
     check_limit("replications", replications)  # before anything is planned: 1e8 replications took 3 GB
-    check_limit("replications_x_variants", replications * len(spec.variants))
+    check_limit(runs_limit, replications * len(spec.variants))
 
 
 class IncompleteSweep(RuntimeError):

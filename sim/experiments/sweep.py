@@ -11,13 +11,13 @@ the same bytes. What differs is what it writes, for a researcher rather than a m
 - ``indices.csv`` (Morris and Saltelli designs): per metric and key, μ*/σ or Sobol' S1/ST with bootstrap CIs
   (SALib), computed from the points' means.
 
-Not yet here (issue 16 goes on): the ``python -m sim.sweep`` command and its ``configs/sweep/`` files, shards
-over Hydra launchers, plots and the HTML page.
+A multirun (``python -m sim.sweep -m sweep=<name> shards=N``) splits the planned runs over N Hydra jobs on any
+launcher (:func:`run_shard`); the driver aggregates the shared cache (:func:`finish`) into the same bytes.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Optional
 
@@ -30,7 +30,7 @@ from sim.experiments import compare, runner
 from sim.experiments import shards as sharding
 from sim.experiments.design import DesignSpec, analyse, overrides, points
 from sim.experiments.sensitivity import check_metrics
-from sim.experiments.spec import ExperimentSpec
+from sim.experiments.spec import ExperimentSpec, IncompleteSweep
 from sim.outputs.files import atomic_write, write_csv
 
 
@@ -55,6 +55,19 @@ class SweepApp:
     sweep: SweepSpec = field(default_factory=SweepSpec)
     replications: Optional[int] = None  # overrides the sweep's own number
     workers: Optional[int] = None  # processes (default: all cores)
+    shards: int = 1  # multirun: Hydra jobs that share the runs (job s runs every shards-th planned run)
+    shard: int = 0  # set by the multirun's sweeper, one value per job
+
+
+def from_config(cfg) -> SweepSpec:
+    """The sweep a composed ``sweep_app`` config asks for, ``replications=`` applied (the job's and the
+    driver's view must be the same sweep)."""
+    from omegaconf import OmegaConf
+
+    sweep = OmegaConf.to_object(cfg.sweep)
+    if cfg.replications is not None:
+        sweep = replace(sweep, replications=int(cfg.replications))
+    return sweep
 
 
 def register_schema() -> None:
@@ -87,20 +100,84 @@ def as_experiment(sweep: SweepSpec) -> tuple[ExperimentSpec, list[dict]]:
     return spec, design_points
 
 
-def run_sweep(sweep: SweepSpec, out_dir: Path, workers: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Run (or resume) every replication of every point; write the tidy results, per-point table and indices."""
+def plan(sweep: SweepSpec):
+    """(experiment, design points, replications, point order, planned runs), every check done before any run."""
     spec, design_points = as_experiment(sweep)
-    n, order, planned = compare.plan(spec, None)
     try:
+        n, order, planned = compare.plan(spec, None, runs_limit="points_x_replications")
         check_metrics(sweep.org, sweep.metrics)  # a misspelt figure is named before any replication runs
     except ConfigError as err:
-        raise ConfigError(f"sweep.{err.key}", err.value, err.allowed) from None
+        key = err.key if err.key in ("replications", "points_x_replications") else f"sweep.{err.key}"
+        raise ConfigError(key, err.value, err.allowed) from None
+    return spec, design_points, n, order, planned
+
+
+def run_sweep(sweep: SweepSpec, out_dir: Path, workers: int | None = None, claimed=None,
+              job=runner.run_detail) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Run (or resume) every replication of every point; write the tidy results, per-point table and indices.
+    ``claimed`` is called once ``out_dir`` is this sweep's (to write Hydra's record of the run there); ``job``
+    is what one run computes (the model; a test's function of known indices)."""
+    spec, design_points, n, order, planned = plan(sweep)
     sharding.claim(out_dir, spec)  # another experiment's or sweep's folder is refused before anything is written
+    if claimed is not None:
+        claimed()
     compare.say_estimate([c for _, _, c in planned], workers)
     results = runner.run_many([c for _, _, c in planned], cache_dir=out_dir / "replications", workers=workers,
-                              label=f"{sweep.name}: {len(order)} points x {n}", job=runner.run_detail,
+                              label=f"{sweep.name}: {len(order)} points x {n}", job=job,
                               replications=[k for _, k, _ in planned])
     return write_outputs(sweep, design_points, out_dir, order, planned, results)
+
+
+def write_plan(sweep: SweepSpec, out_dir: Path, shards: int) -> None:
+    """A multirun's plan (the driver writes it before the jobs start; each job again): the experiment it runs
+    and the sweep itself, so :func:`finish` can aggregate without the command line."""
+    spec, _, n, _, _ = plan(sweep)
+    sharding.write_plan(out_dir, spec, n, shards, sweep=asdict(sweep), shard_by="run")
+
+
+def run_shard(sweep: SweepSpec, out_dir: Path, shard: int, shards: int, workers: int | None = None,
+              claimed=None) -> dict:
+    """One Hydra job of a sweep's multirun: every ``shards``-th planned run, into the shared cache.
+
+    A sweep splits by run, not by replication as an experiment does: its many points have few replications,
+    so 2,000 points x 10 replications go to a few dozen jobs (``shards=40``), not to 10.
+    """
+    sharding.check(shard, shards)
+    spec, _, n, order, planned = plan(sweep)
+    sharding.claim(out_dir, spec)
+    if claimed is not None:
+        claimed()
+    sharding.write_plan(out_dir, spec, n, shards, sweep=asdict(sweep), shard_by="run")
+    mine = sharding.select(planned, shard, shards, by="run")
+    runner.run_many([c for _, _, c in mine], cache_dir=out_dir / "replications", workers=workers,
+                    label=f"{sweep.name} shard {shard}/{shards}", job=runner.run_detail,
+                    replications=[k for _, k, _ in mine])
+    return {"shard": shard, "runs": len(mine)}
+
+
+def read_sweep(out_dir: Path) -> SweepSpec:
+    """The sweep a multirun's plan records."""
+    raw = dict(sharding.read_plan_extra(out_dir, "sweep"))
+    raw["design"] = DesignSpec(**raw["design"])
+    return SweepSpec(**raw)
+
+
+def finish(out_dir: Path, job_name: str = "sweep", command: str = "") -> tuple[SweepSpec, pd.DataFrame]:
+    """Aggregate a sweep's multirun from the shared cache exactly as a local run does; name the jobs whose
+    runs are missing (:class:`IncompleteSweep`) and the command that runs only those."""
+    sweep = read_sweep(out_dir)
+    _, design_points, n, order, planned = plan(sweep)
+    shards = sharding.read_plan(out_dir)[2]
+    results = runner.cached([c for _, _, c in planned], out_dir / "replications", runner.run_detail,
+                            [k for _, k, _ in planned])
+    missing = sharding.missing_by_shard(planned, results, shards, by="run")
+    if missing:
+        total = sum(len(v) for v in missing.values())
+        hint = f"\nRe-run to run only what is missing:\n  {command}" if command else ""
+        raise IncompleteSweep(f"{sweep.name}: {total} of {len(planned)} runs did not finish in {out_dir}:\n"
+                              + sharding.describe_missing(missing, shards, job_name, what="points") + hint)
+    _, per_point = write_outputs(sweep, design_points, out_dir, order, planned, results)
+    return sweep, per_point
 
 
 def write_outputs(sweep: SweepSpec, design_points: list[dict], out_dir: Path, order: list[str], planned: list,
@@ -141,3 +218,28 @@ def indices(design: DesignSpec, per_point: pd.DataFrame, order: list[str], metri
         for key, values in analyse(design, np.asarray(means, dtype=float)).items():
             rows.append({"metric": metric, "key": key, **values})
     return pd.DataFrame(rows)
+
+
+def summary_text(sweep, per_point, out_dir: Path) -> str:
+    """What the sweep found, for the terminal: the points' range per metric, and the indices if any."""
+    keys = list(sweep.design.params)
+    lines = [f"{sweep.name}: {per_point['point'].nunique()} points x {sweep.replications} replications "
+             f"({sweep.design.kind} design over {', '.join(keys)})"]
+    def where(row) -> str:  # a point's values, while a line can hold them (else points.csv has them)
+        if len(keys) > 4:
+            return row["point"]
+        return f"{row['point']} ({', '.join(f'{k}={row[k]:g}' for k in keys)})"
+
+    for metric, rows in per_point.groupby("metric", sort=False):
+        low, high = rows.loc[rows["mean"].idxmin()], rows.loc[rows["mean"].idxmax()]
+        lines.append(f"  {metric}: lowest {low['mean']:.3g} at {where(low)}\n"
+                     f"  {' ' * len(metric)}  highest {high['mean']:.3g} at {where(high)}")
+    indices = out_dir / "indices.csv"
+    if indices.is_file():
+        table = pd.read_csv(indices)
+        order = "ST" if "ST" in table else "mu_star"
+        lines.append(f"\nSensitivity indices (95 % bootstrap CI half-widths), by {order}:")
+        lines.append(table.sort_values(["metric", order], ascending=[True, False]).round(3).to_string(index=False))
+    lines.append(f"\nTables: {out_dir / 'results.csv'}, {out_dir / 'points.csv'}"
+                 + (f", {indices}" if indices.is_file() else ""))
+    return "\n".join(lines)

@@ -62,12 +62,7 @@ class ExperimentSweep(Callback):
         sharding.check(0, int(config.shards))
         out_dir = sweep_dir(config.hydra.sweep.dir)
         sharding.write_plan(out_dir, spec, n, int(config.shards))  # refused in another experiment's folder
-        command = " ".join(shlex.quote(a) for a in [sys.executable, "-m", "sim.experiment", "-m",
-                                                     *config.hydra.overrides.task,
-                                                     *_without_sweep_dir(config.hydra.overrides.hydra),
-                                                     f"hydra.sweep.dir={out_dir}"])
-        _active.update(out_dir=out_dir, job_name=str(config.hydra.job.name), command=command,
-                       progress=_ProgressWatcher(out_dir / "replications", n * len(spec.variants), spec.name))
+        _begin(config, "sim.experiment", out_dir, n * len(spec.variants), spec.name, finish)
 
     def _end(self) -> None:
         _stop_progress()
@@ -77,6 +72,40 @@ class ExperimentSweep(Callback):
         print(report.text_summary(spec, n, summary))
         print(f"\nReport: {out_dir / 'report.html'}")
         _active.clear()
+
+
+class PointsSweep(ExperimentSweep):
+    """The driver's side of ``python -m sim.sweep -m sweep=<name> shards=N``: the sweep's plan before the jobs,
+    progress while they run, and the sweep's tables and page (:func:`sim.experiments.sweep.finish`) after."""
+
+    def _start(self, config: DictConfig) -> None:
+        from sim.experiments import sweep as sweeps
+
+        _refuse_swept_experiment(list(config.hydra.overrides.task))
+        sweep = sweeps.from_config(config)
+        sharding.check(0, int(config.shards))
+        out_dir = sweep_dir(config.hydra.sweep.dir)
+        sweeps.write_plan(sweep, out_dir, int(config.shards))
+        total = len(sweeps.as_experiment(sweep)[1]) * sweep.replications
+        _begin(config, "sim.sweep", out_dir, total, sweep.name, sweeps.finish)
+
+    def _end(self) -> None:
+        from sim.experiments import sweep as sweeps
+
+        _stop_progress()
+        out_dir = _active["out_dir"]
+        sweep, per_point = sweeps.finish(out_dir, _active["job_name"], _active["command"])
+        print(sweeps.summary_text(sweep, per_point, out_dir))
+        _active.clear()
+
+
+def _begin(config: DictConfig, module: str, out_dir: Path, total: int, label: str, finisher) -> None:
+    """Remember the running multirun: its folder, job name, the command that resumes it, and a progress line."""
+    command = " ".join(shlex.quote(a) for a in [sys.executable, "-m", module, "-m", *config.hydra.overrides.task,
+                                                 *_without_sweep_dir(config.hydra.overrides.hydra),
+                                                 f"hydra.sweep.dir={out_dir}"])
+    _active.update(out_dir=out_dir, job_name=str(config.hydra.job.name), command=command, finish=finisher,
+                   progress=_ProgressWatcher(out_dir / "replications", total, label))
 
 
 def running() -> bool:
@@ -106,7 +135,7 @@ def report_failure() -> None:
         return
     _stop_progress()
     try:
-        finish(_active["out_dir"], _active["job_name"], _active["command"])
+        _active["finish"](_active["out_dir"], _active["job_name"], _active["command"])
     except IncompleteSweep as err:
         print(f"\nSweep incomplete. {err}", file=sys.stderr)
     except Exception as err:  # never hide the launcher's own error behind ours
@@ -120,7 +149,8 @@ def _refuse_swept_experiment(task_overrides: list[str]) -> None:
         if override.is_sweep_override() and override.key_or_group != "shard":
             raise ConfigError(override.key_or_group, override.input_line.split("=", 1)[-1],
                               "a multirun sweeps only shard (set shards=N); run one experiment per multirun, "
-                              "or put parameter points into the experiment's variants")
+                              "or put parameter points into the experiment's variants (or a sweep's design: "
+                              "python -m sim.sweep)")
 
 
 def _without_sweep_dir(hydra_overrides) -> list[str]:
