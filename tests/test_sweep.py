@@ -105,6 +105,20 @@ def test_the_command_runs_a_sweep_file_and_says_where_the_wait_is_shortest(tmp_p
     best = wait.loc[wait["mean"].idxmin()]
     assert f"lowest {best['mean']:.3g} at {best['point']}" in proc.stdout
     assert best[KEY] == 1.5  # the shortest notice
+    # the page: the surface's cells are the points' means, as the table has them
+    page = (out / "sweep.html").read_text(encoding="utf-8")
+    assert "Response surface over reception: booking notice (weeks) and reception: caseworkers (FTE)" in page
+    assert "Only 2 replications per point" in page  # said, not hidden
+    assert f"Page: {out / 'sweep.html'}" in proc.stdout
+
+
+@pytest.mark.parametrize("args, says", [
+    (["sweep.surface=[org.reception.caseworkers]"], "sweep.surface"),
+    (["sweep.surface=[org.reception.caseworkers,org.reception.caseworkerz]"], "two different keys of the design"),
+])
+def test_a_surface_not_over_two_of_the_designs_keys_is_refused(tmp_path, args, says):
+    proc = run_cli("sweep=notice_grid", *args, f"hydra.run.dir={tmp_path / 'x'}", cwd=tmp_path)
+    assert proc.returncode == 2 and says in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
 
 
 @pytest.mark.parametrize("args, says", [

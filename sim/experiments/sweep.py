@@ -9,7 +9,9 @@ the same bytes. What differs is what it writes, for a researcher rather than a m
   parameter values as columns;
 - ``points.csv``: per point and metric, the mean over replications and its 95 % CI;
 - ``indices.csv`` (Morris and Saltelli designs): per metric and key, μ*/σ or Sobol' S1/ST with bootstrap CIs
-  (SALib), computed from the points' means.
+  (SALib), computed from the points' means;
+- ``sweep.html`` with its figures (:mod:`sim.outputs.sweep_page`): a response surface over two keys
+  (``surface``), partial dependence on each key, the indices with their CIs, and in words what is uncertain.
 
 A multirun (``python -m sim.sweep -m sweep=<name> shards=N``) splits the planned runs over N Hydra jobs on any
 launcher (:func:`run_shard`); the driver aggregates the shared cache (:func:`finish`) into the same bytes.
@@ -31,6 +33,7 @@ from sim.experiments import shards as sharding
 from sim.experiments.design import DesignSpec, analyse, overrides, points
 from sim.experiments.sensitivity import check_metrics
 from sim.experiments.spec import ExperimentSpec, IncompleteSweep
+from sim.outputs import sweep_page
 from sim.outputs.files import atomic_write, write_csv
 
 
@@ -46,6 +49,7 @@ class SweepSpec:
     overrides: list[str] = field(default_factory=list)  # applied to every point
     design: DesignSpec = field(default_factory=DesignSpec)
     metrics: list[str] = field(default_factory=list)  # the figures of points.csv and indices.csv; empty: every one
+    surface: list[str] = field(default_factory=list)  # the two keys of the response surface; empty: the first two
 
 
 @dataclass
@@ -91,6 +95,10 @@ def as_experiment(sweep: SweepSpec) -> tuple[ExperimentSpec, list[dict]]:
         raise ConfigError(f"sweep.{err.key}", err.value, err.allowed) from None
     if len(design_points) < 2:
         raise ConfigError("sweep.design", sweep.design.kind, "a design of at least two points")
+    keys = list(sweep.design.params)
+    if sweep.surface and (len(sweep.surface) != 2 or len(set(sweep.surface)) != 2
+                          or any(k not in keys for k in sweep.surface)):
+        raise ConfigError("sweep.surface", list(sweep.surface), f"two different keys of the design: {', '.join(keys)}")
     names = point_names(len(design_points))
     variants = {name: overrides(p) for name, p in zip(names, design_points)}
     spec = ExperimentSpec(name=sweep.name, title=sweep.title, question=sweep.question, org=sweep.org,
@@ -203,9 +211,21 @@ def write_outputs(sweep: SweepSpec, design_points: list[dict], out_dir: Path, or
     write_csv(out_dir / "results.csv", frame)
     atomic_write(out_dir / "results.parquet", lambda tmp: frame.to_parquet(tmp, index=False))
     write_csv(out_dir / "points.csv", per_point)
+    table = None
     if sweep.design.kind in ("morris", "saltelli"):
-        write_csv(out_dir / "indices.csv", indices(sweep.design, per_point, order, metrics))
+        table = indices(sweep.design, per_point, order, metrics)
+        write_csv(out_dir / "indices.csv", table)
+    sweep_page.write_page(page_info(sweep, metrics), per_point, table, out_dir)
     return frame, per_point
+
+
+def page_info(sweep: SweepSpec, metrics: list[str]) -> dict:
+    """What :func:`sim.outputs.sweep_page.write_page` says about the sweep besides its tables."""
+    keys = list(sweep.design.params)
+    return {"name": sweep.name, "title": sweep.title or sweep.name, "question": sweep.question, "org": sweep.org,
+            "kind": sweep.design.kind, "keys": keys, "surface": list(sweep.surface) or keys[:2],
+            "replications": sweep.replications, "horizon_weeks": sweep.horizon_weeks,
+            "warmup_weeks": sweep.warmup_weeks, "metrics": metrics}
 
 
 def indices(design: DesignSpec, per_point: pd.DataFrame, order: list[str], metrics: list[str]) -> pd.DataFrame:
@@ -242,4 +262,5 @@ def summary_text(sweep, per_point, out_dir: Path) -> str:
         lines.append(table.sort_values(["metric", order], ascending=[True, False]).round(3).to_string(index=False))
     lines.append(f"\nTables: {out_dir / 'results.csv'}, {out_dir / 'points.csv'}"
                  + (f", {indices}" if indices.is_file() else ""))
+    lines.append(f"Page: {out_dir / 'sweep.html'}")
     return "\n".join(lines)
