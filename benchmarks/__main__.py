@@ -47,6 +47,9 @@ TARGETS = {
     "parallel_efficiency": (">=", 0.85, "", "4 HV replications, serial vs all cores"),
     "stockholm_peak_mb": ("<", 1024.0, "MB", "peak RSS of the Stockholm replication"),
     "scaling": (None, None, "", "linear: seconds per simulated year roughly constant (read, not checked)"),
+    # issue 16: a Sobol' analysis of HV's first-visit wait over its uncertain inputs, on this machine
+    "sweep_hv_sobol_seconds": ("<", 900.0, "s", "python -m sim.sweep sweep=hv_sobol workers=2 (352 points x 2 "
+                               "replications, 78 weeks each), a fresh run folder"),
 }
 
 
@@ -297,7 +300,19 @@ def main_job(repeats: int, quick: bool, workers: int = 2) -> dict:
                              else "the experiment's own (experiments/default.yaml)")}
 
 
-# --- 7. start-up --------------------------------------------------------------------------------
+# --- 7. a sweep: Sobol' indices of HV's first-visit wait -------------------------------------------
+def sweep_hv_sobol(quick: bool, workers: int = 2) -> dict:
+    """``python -m sim.sweep sweep=hv_sobol`` once (it takes minutes), a fresh run folder; ``--quick``: n=4."""
+    args = ["-m", "sim.sweep", "sweep=hv_sobol", f"workers={workers}"] + (["sweep.design.n=4"] if quick else [])
+    with tempfile.TemporaryDirectory(prefix="caseflow-bench-") as tmp:
+        seconds = timed_command([*args, f"hydra.run.dir={Path(tmp) / 'run'}"], ROOT, expect=0)
+        points = sum(1 for _ in open(Path(tmp) / "run" / "points.csv", encoding="utf-8")) - 1
+    return {"seconds": seconds, "workers": workers, "points_x_metrics": points,
+            "command": f"python {' '.join(args)} hydra.run.dir=<fresh temporary folder>",
+            "design": "n=4 base samples (--quick)" if quick else "configs/sweep/hv_sobol.yaml as it is"}
+
+
+# --- 8. start-up --------------------------------------------------------------------------------
 STARTUP = {"startup": ["-m", "sim", "--help"],
            "config_error": ["-m", "sim", "org=farsta", "org.reception.caseworkers=-1"]}
 
@@ -324,6 +339,7 @@ def judged(res: dict) -> dict:
     """
     quick = res["quick"]
     differs = {"main_job_seconds": "4 replications per variant (--quick)" if quick else None,
+               "sweep_hv_sobol_seconds": "n=4 base samples (--quick)" if quick else None,
                "memory_ratio_50y_vs_5y": "20 y vs 2 y (--quick)" if quick else None}
     block = {}
     for key, (op, limit, unit, about) in TARGETS.items():
@@ -356,6 +372,8 @@ def table(res: dict) -> str:
 
     if "main_job" in res:
         row("main_job_seconds", f"{res['main_job_seconds']:.1f} s", target("main_job_seconds"))
+    if "sweep_hv_sobol" in res:
+        row("sweep_hv_sobol_seconds", f"{res['sweep_hv_sobol_seconds']:.0f} s", target("sweep_hv_sobol_seconds"))
     if "overhead" in res:
         o = res["overhead"]
         row("overhead_ratio_vs_simpy", f"{res['overhead_ratio_vs_simpy']:.2f}x", target("overhead_ratio_vs_simpy"))
@@ -402,7 +420,8 @@ def table(res: dict) -> str:
 
 README = ROOT / "README.md"
 MARKERS = ("<!-- benchmark:start -->", "<!-- benchmark:end -->")
-README_FIGURES = ("main_job_seconds", "hv_default_replication_seconds", "startup_seconds", "config_error_seconds",
+README_FIGURES = ("main_job_seconds", "sweep_hv_sobol_seconds", "hv_default_replication_seconds", "startup_seconds",
+                  "config_error_seconds",
                   "overhead_ratio_vs_simpy", "overhead_ratio_per_visit", "memory_ratio_50y_vs_5y",
                   "stockholm_year_seconds", "stockholm_peak_mb", "parallel_efficiency")
 
@@ -413,6 +432,10 @@ def readme_block(res: dict) -> str:
     lines = [f"Measured by `python -m benchmarks` on {res['generated'][:10]} ({m['cpu_model']}, {m['cpu_count']} "
              f"cores, Python {m['python']}, SimPy {m['simpy']}); medians of {res['repeats']}. Regenerated with the "
              "benchmark, never typed:", "", "| figure | value | target | |", "|---|---|---|---|"]
+    later = {s: d for s, d in (res.get("measured") or {}).items() if d[:10] != res["generated"][:10]}
+    if later:
+        lines[0] += (" Measured later on its own (`python -m benchmarks --only ... --merge`): "
+                     + ", ".join(f"{s} on {d[:10]}" for s, d in sorted(later.items())) + ".")
     for key in README_FIGURES:
         entry = res["targets"].get(key)
         if entry is None or entry.get("value") is None:
@@ -440,7 +463,8 @@ def update_readme(res: dict, readme: Path = README) -> bool:
     return True
 
 
-STAGES = ("overhead", "hv", "hv_default", "memory", "scaling", "districts", "parallel", "main_job", "startup")
+STAGES = ("overhead", "hv", "hv_default", "memory", "scaling", "districts", "parallel", "main_job", "sweep",
+          "startup")
 
 
 def stages_option(text: str) -> list[str]:
@@ -450,6 +474,17 @@ def stages_option(text: str) -> list[str]:
         raise argparse.ArgumentTypeError(f"unknown stage {', '.join(unknown) or repr(text)}; "
                                          f"choose from {', '.join(STAGES)}")
     return chosen
+
+
+def merged(full: dict, part: dict, stages: list[str]) -> dict:
+    """``full`` (the last full run) with ``part``'s figures in; ``measured`` says when each stage was measured."""
+    if part["quick"] != full.get("quick"):
+        raise SystemExit("--merge: a --quick run and a full one measure different things; run both the same way")
+    measured = dict(full.get("measured") or {s: full["generated"] for s in STAGES})
+    measured.update({s: part["generated"] for s in stages})
+    keep = {k: v for k, v in full.items() if k not in ("targets", "wall_seconds", "only")}
+    return {**keep, **{k: v for k, v in part.items() if k not in ("generated", "only", "repeats")},
+            "generated": full["generated"], "repeats": full["repeats"], "measured": measured}
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -462,6 +497,10 @@ def main(argv: list[str] | None = None) -> dict:
                              "benchmarks/results.partial.json unless --out is given")
     parser.add_argument("--out", type=Path, default=None,
                         help="where the JSON goes (default benchmarks/results.json)")
+    parser.add_argument("--merge", action="store_true",
+                        help="with --only: put these stages' figures into benchmarks/results.json, keeping the "
+                             "other stages' (each stage's date is recorded under 'measured'; ratios are always "
+                             "taken within one stage)")
     parser.add_argument("--readme", action="store_true",
                         help="only rewrite the README's timing table from benchmarks/results.json (a full run "
                              "rewrites it itself)")
@@ -475,8 +514,10 @@ def main(argv: list[str] | None = None) -> dict:
         print("README updated" if update_readme(res) else f"no benchmark markers in {README}")
         return res
 
+    if args.merge and not args.only:
+        parser.error("--merge needs --only STAGE[,STAGE] (a full run writes results.json itself)")
     chosen = [s for s in STAGES if args.only is None or s in args.only]
-    out = args.out or HERE / ("results.partial.json" if args.only else "results.json")
+    out = args.out or HERE / ("results.partial.json" if args.only and not args.merge else "results.json")
     repeats = 2 if args.quick else 3
     started = time.perf_counter()
     res: dict = {"generated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -520,18 +561,23 @@ def main(argv: list[str] | None = None) -> dict:
     if stage("main_job", "the README's main job: python -m sim.experiment, workers=2 (subprocess)"):
         res["main_job"] = main_job(repeats, args.quick)
         res["main_job_seconds"] = res["main_job"]["seconds"]
+    if stage("sweep", "a Sobol' sweep: python -m sim.sweep sweep=hv_sobol, workers=2 (subprocess, once)"):
+        res["sweep_hv_sobol"] = sweep_hv_sobol(args.quick)
+        res["sweep_hv_sobol_seconds"] = res["sweep_hv_sobol"]["seconds"]
     if stage("startup", "start-up: python -m sim --help, and a config error (subprocess)"):
         res["startup"] = startup(max(repeats, 5))
         res["startup_seconds"] = res["startup"]["startup"]["seconds"]
         res["config_error_seconds"] = res["startup"]["config_error"]["seconds"]
-    head = ("generated", "quick", "repeats", "only", "machine")
+    if args.merge:
+        res = merged(json.loads((HERE / "results.json").read_text(encoding="utf-8")), res, chosen)
+    head = ("generated", "quick", "repeats", "only", "machine", "measured")
     res = {**{k: res[k] for k in head if k in res}, "targets": judged(res),
            **{k: v for k, v in res.items() if k not in head}}
     res["wall_seconds"] = time.perf_counter() - started
     write_json(out, res)
     print(table(res))
     print(f"\nwrote {out} in {res['wall_seconds']:.0f} s")
-    if not args.quick and not args.only and args.out is None and update_readme(res):  # a full run: the README too
+    if not args.quick and (not args.only or args.merge) and args.out is None and update_readme(res):
         print(f"updated the timing table in {README}")
     return res
 

@@ -127,6 +127,7 @@ def test_a_surface_not_over_two_of_the_designs_keys_is_refused(tmp_path, args, s
     (["sweep.design.kind=latin"], "sweep.design.kind = 'latin': grid, lhs, sobol, morris, saltelli, oat"),
     (["sweep.metrics=[first_visit_wiat]"], "did you mean first_visit_wait_weeks"),
     (["replications=1"], "at least 2"),
+    (["sweep.design.params={org.payment.cash_office:[1.0,3.0]}"], "write +sweep.design.params={org.payment"),
 ])
 def test_a_mistake_on_the_command_line_is_one_line_naming_the_key(tmp_path, args, says):
     proc = run_cli(*args, f"hydra.run.dir={tmp_path / 'out'}", cwd=tmp_path)

@@ -155,6 +155,9 @@ def as_user_error(err: BaseException, groups: dict[str, list[str]] | None = None
             options = [f.name for f in dataclasses.fields(owner)] if dataclasses.is_dataclass(owner) else []
             written = top.split("'")[1] if "use +" in top else ""  # the key as written: org.recepton.caseworkers
             source = top.split("'")[1] + ".yaml" if top.startswith("In '") else ""  # Hydra: "In 'org/x': ..."
+            if not options and "use +" in top and str(value).startswith("{"):  # a new key of a free dict
+                return ConfigError(written, value, f"adds a key to {written}: write +{written}={value} to add "
+                                                   "it (without +, only the keys already there can change)")
             return unknown_key(str(key), value, options, written, source)
         if type(e).__name__ == "ValidationError":
             name = str(key).rpartition(".")[2]
