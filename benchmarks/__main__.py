@@ -302,13 +302,15 @@ def main_job(repeats: int, quick: bool, workers: int = 2) -> dict:
 
 # --- 7. a sweep: Sobol' indices of HV's first-visit wait -------------------------------------------
 def sweep_hv_sobol(quick: bool, workers: int = 2) -> dict:
-    """``python -m sim.sweep sweep=hv_sobol`` once (it takes minutes), a fresh run folder; ``--quick``: n=4."""
+    """``python -m sim.sweep sweep=hv_sobol`` once (it takes minutes), a fresh run folder; ``--quick``: n=4.
+
+    The folder (``results/benchmarks/hv_sobol-<time>``) is kept: its indices are the issue's answer too."""
     args = ["-m", "sim.sweep", "sweep=hv_sobol", f"workers={workers}"] + (["sweep.design.n=4"] if quick else [])
-    with tempfile.TemporaryDirectory(prefix="caseflow-bench-") as tmp:
-        seconds = timed_command([*args, f"hydra.run.dir={Path(tmp) / 'run'}"], ROOT, expect=0)
-        points = sum(1 for _ in open(Path(tmp) / "run" / "points.csv", encoding="utf-8")) - 1
-    return {"seconds": seconds, "workers": workers, "points_x_metrics": points,
-            "command": f"python {' '.join(args)} hydra.run.dir=<fresh temporary folder>",
+    run = ROOT / "results" / "benchmarks" / f"hv_sobol-{datetime.now():%Y%m%d-%H%M%S}"
+    seconds = timed_command([*args, f"hydra.run.dir={run}"], ROOT, expect=0)
+    points = sum(1 for _ in open(run / "points.csv", encoding="utf-8")) - 1
+    return {"seconds": seconds, "workers": workers, "points_x_metrics": points, "run_dir": str(run.relative_to(ROOT)),
+            "command": f"python {' '.join(args)} hydra.run.dir=<fresh folder>",
             "design": "n=4 base samples (--quick)" if quick else "configs/sweep/hv_sobol.yaml as it is"}
 
 
