@@ -1,8 +1,12 @@
 """The three districts against the studies' figures (sim/analysis/targets.py), as the validation page shows them.
 
-10 seeded replications per district at the default horizon. A fitted target passes when its
+5 seeded replications per district at the default horizon (REPLICATIONS). A fitted target passes when its
 implausibility |mean − study| / sqrt(sd² + se²) is at most 3 — the fit's own rule, with the study's
 stated uncertainty and the replications' standard error; held-out targets are reported, never asserted.
+Five are enough for that rule: when the number was set, the replications' standard error was at most a quarter
+of the study's uncertainty (with its discrepancy) for every fitted target, so a mean is ruled out at almost the
+same distance from the study's figure as with ten (at most 1.5 % farther). The queue's settle check (GROWS when
+its growth's 95 % CI lies above 0) then resolved 0.03–0.17 households a month with five (0.02–0.09 with ten).
 """
 
 import math
@@ -104,9 +108,12 @@ def test_the_inflow_check_pairs_seeds_and_compares_with_the_base_ci():
     assert wait["base_half_width"].iloc[0] == half
 
 
+REPLICATIONS = 5
+
+
 @pytest.fixture(scope="module")
 def replications():
-    return run_calibration(replications=10, workers=2, cache=None)
+    return run_calibration(replications=REPLICATIONS, workers=2, cache=None)
 
 
 @pytest.mark.slow
@@ -114,7 +121,7 @@ def replications():
 def test_district_reproduces_fitted_target(replications, org, key):
     o = next(o for o in OBSERVATIONS[org] if o.key == key)
     est = estimate(replications.loc[replications["district"] == org, key])
-    assert est.n == 10
+    assert est.n == REPLICATIONS
     imp = abs(est.mean - o.value) / math.sqrt(o.sd ** 2 + o.discrepancy_sd ** 2 + est.se ** 2)
     assert imp <= CUTOFF, (f"{org} {key}: mean {est.mean:.2f} (95 % CI {est.low:.2f}–{est.high:.2f}) against "
                            f"{o.value} ± {o.sd}: implausibility {imp:.1f} > {CUTOFF}")

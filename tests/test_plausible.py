@@ -7,6 +7,7 @@ member (common random numbers), and different replications spread over the set.
 from __future__ import annotations
 
 import csv
+from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 from conftest import REPO
@@ -68,8 +69,10 @@ def test_an_experiment_on_plausible_parameters_says_so_and_pairs_the_members(tmp
     from sim.experiments.spec import with_parameters
 
     spec = tiny_spec(org="farsta", replications=3)
-    plausible, _, _ = run_tiny(tmp_path / "plausible", with_parameters(spec, "plausible"))
-    default, _, _ = run_tiny(tmp_path / "default", spec)
+    with ProcessPoolExecutor(2) as pool:  # the two experiments at once, each in a worker process of its own
+        plausible = pool.submit(run_tiny, tmp_path / "plausible", with_parameters(spec, "plausible"))
+        default = pool.submit(run_tiny, tmp_path / "default", spec)
+        (plausible, _, _), (default, _, _) = plausible.result(), default.result()
     assert "plausible parameters" in (tmp_path / "plausible" / "report.html").read_text(encoding="utf-8")
     assert "plausible parameters" not in (tmp_path / "default" / "report.html").read_text(encoding="utf-8")
 

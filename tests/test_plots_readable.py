@@ -5,6 +5,7 @@ keys, text large enough at 800 px, and a tornado that shows its confidence inter
 Built once from a tiny experiment (``tiny_experiment.py``) with two extra variants: one identical to the baseline
 (its point in cost against service lies exactly on the baseline's, as "no cap" and "cap 85" did) and broad work
 with one module administrator (handovers, hand-offs and clerical fall-back: time the old time-use plot left out).
+Its replications run in two worker processes (the results are the same as in one: each depends on its seed only).
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ import pandas as pd
 import pytest
 from matplotlib.colors import to_rgb
 from matplotlib.patches import Rectangle
-from tiny_experiment import BASELINE, VARIANT, run_tiny, tiny_spec
+from tiny_experiment import BASELINE, VARIANT, tiny_spec
 
 from sim.config.ramboll import CASEWORKER_ACTIVITIES, EXTRA_ACTIVITIES, IDLE, ROLE_ACTIVITIES
+from sim.experiments.compare import run_experiment
 from sim.experiments.sensitivity import Design
 from sim.outputs import experiment_plots as ep
 from sim.outputs import plots, study_plots
@@ -34,7 +36,7 @@ def experiment(tmp_path_factory):
         title="hasselby_vallingby: a tiny_test of the plots",
         variants={**tiny_spec().variants, SAME: ["variant=[as_is]"],
                   ADMINS: ["variant=[broad,module_admins]", "variant.module_admins.fte=1"]})
-    _, summary, details = run_tiny(tmp_path_factory.mktemp("plots"), spec)
+    _, summary, details = run_experiment(spec, tmp_path_factory.mktemp("plots"), workers=2)
     return spec, [BASELINE, VARIANT, SAME, ADMINS], summary, details
 
 
