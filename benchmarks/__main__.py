@@ -510,8 +510,6 @@ def main(argv: list[str] | None = None) -> dict:
     from sim.outputs.files import write_json
 
     if args.readme:
-        import json
-
         res = json.loads((HERE / "results.json").read_text(encoding="utf-8"))
         print("README updated" if update_readme(res) else f"no benchmark markers in {README}")
         return res
