@@ -101,3 +101,12 @@ def test_morris_elementary_effects_of_a_linear_function_are_its_slopes_times_the
     assert got["b"]["mu_star"] == pytest.approx(0.5 * 10.0)
     assert got["c"]["mu_star"] == pytest.approx(0.0, abs=1e-12)
     assert all(v["sigma"] == pytest.approx(0.0, abs=1e-9) for v in got.values())  # linear: every effect alike
+
+
+@pytest.mark.parametrize("kind", ["saltelli", "morris"])
+def test_the_bootstrap_cis_are_the_same_every_time_even_with_seed_0(kind):
+    """Same outputs, same seed: the same indices and CIs (SALib reads a seed of 0 as none; we must not pass it)."""
+    spec = DesignSpec(kind=kind, params={"a": [0.0, 1.0], "b": [0.0, 1.0]}, n=16, seed=0)
+    x = np.array([[p["a"], p["b"]] for p in points(spec)])
+    y = np.sin(3 * x[:, 0]) + x[:, 1] ** 2 + np.random.default_rng(5).normal(0, 0.3, len(x))
+    assert analyse(spec, y, seed=0) == analyse(spec, y, seed=0)

@@ -144,6 +144,7 @@ def analyse(spec: DesignSpec, outputs: np.ndarray, samples: np.ndarray | None = 
     total (ST) indices with their CIs. ``samples`` are the design's rows (:func:`unit_sample`; Morris needs them).
     """
     y = np.asarray(outputs, dtype=float)
+    seed = seed + 1  # SALib's Sobol' analysis reads seed 0 as "no seed" (``if seed:``): bootstrap CIs would vary
     if spec.kind == "morris":
         from SALib.analyze import morris
 
