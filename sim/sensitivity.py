@@ -16,7 +16,8 @@ from pathlib import Path
 
 from sim.cli import command
 from sim.config.schema import ConfigError
-from sim.experiments.sensitivity import DESIGNS, check_metrics, effects, load_design, outside_ranges, run
+from sim.experiments.sensitivity import DESIGNS, effects, load_design, outside_ranges, run
+from sim.experiments.sweep import check_metrics
 from sim.outputs import study_plots
 from sim.outputs.files import write_csv
 

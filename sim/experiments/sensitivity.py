@@ -5,12 +5,15 @@ the base (the district's config) and, for each input of the design file, a run a
 high value — every point on the same seeds (common random numbers), so each effect is a paired
 difference with a confidence interval. Writes ``sensitivity.csv`` (input, level, value, metric, mean,
 effect and its 95 % CI) and ``tornado.png``: per metric, the inputs sorted by how far they swing it.
-Replications are cached in ``<out>/replications``: a killed run resumes.
+The runs go through the sweeps' machinery (:func:`sim.experiments.sweep.run_sweep`, design kind ``oat``): the
+same cache in ``<out>/replications`` (a killed run resumes), pool and tables, and the sweep's page beside the
+tornado; this module only turns the points back into inputs and levels and draws the tornado.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +27,6 @@ from sim.config.schema import WARMUP_WEEKS, ConfigError
 from sim.experiments.design import DesignSpec
 from sim.experiments.design import overrides as point_overrides
 from sim.experiments.design import points as design_points
-from sim.experiments.runner import run_many
 
 DESIGNS = CONFIG_DIR / "sensitivity"
 
@@ -104,42 +106,36 @@ def outside_ranges(design: Design) -> list[tuple[str, float, tuple[float, float]
     return out
 
 
-def check_metrics(org: str, metrics: list[str]) -> None:
-    """Refuse a metric the summary does not have before any replication runs: a one-week dry run of the
-    district names the figures there are."""
-    from sim.config.errors import did_you_mean
-    from sim.experiments.runner import run_summary
+def as_sweep(design: Design):
+    """The design as a sweep of the ``oat`` kind: the tornado's runs go through the sweeps' machinery."""
+    from sim.experiments.sweep import SweepSpec
 
-    try:
-        figures = [k for k in run_summary(load_config([f"org={org}", "horizon_weeks=1", "warmup_weeks=0"]))
-                   if k not in ("org", "seed")]
-    except ConfigError:  # a bad org: the runs name it
-        return
-    for metric in metrics:
-        if metric not in figures:
-            raise ConfigError("metrics", metric, f"not a summary figure{did_you_mean(metric, figures)}; "
-                              f"figures: {', '.join(figures)}")
+    return SweepSpec(name=f"sensitivity_{design.org}", title=f"One at a time: {design.org}", org=design.org,
+                     replications=design.replications, horizon_weeks=design.horizon_weeks,
+                     warmup_weeks=design.warmup_weeks, design=DesignSpec(kind="oat", params=dict(design.inputs)),
+                     metrics=list(design.metrics))
 
 
 def run(design: Design, out_dir: Path, workers: int | None = None) -> pd.DataFrame:
-    check_metrics(design.org, design.metrics)
-    configs, index = [], []
-    for name, level, value, overrides in points(design):
-        try:
-            cfg = load_config(overrides)
-        except ConfigError as err:
-            raise ConfigError(f"inputs.{name}: {err.key}", err.value, err.allowed) from None
-        except Exception as err:  # Hydra: a key that does not exist
-            raise ConfigError(f"inputs.{name}", value, str(err).strip().splitlines()[0]) from None
-        for k in range(design.replications):
-            configs.append(replace(cfg, seed=k))
-            index.append((name, level, value, k))
-    results = run_many(configs, cache_dir=out_dir / "replications", workers=workers,
-                       label=f"sensitivity: {len(design.inputs)} inputs x 2 + base, x {design.replications}")
-    for metric in design.metrics:
-        if metric not in results[0]:
-            raise ConfigError("metrics", metric, f"a summary figure, e.g. {', '.join(list(results[0])[2:8])}")
-    rows = [(n, lv, v, k, m, r[m]) for (n, lv, v, k), r in zip(index, results) for m in design.metrics]
+    """Every point of the one-at-a-time design, run as a sweep (:func:`sim.experiments.sweep.run_sweep`: its
+    cache, pool and tables, and its page), as rows of (input, level, value, replication, metric, result)."""
+    from sim.experiments.sweep import point_names, run_sweep
+
+    labels = points(design)
+    names = dict(zip(point_names(len(labels)), labels))
+    try:
+        frame, _ = run_sweep(as_sweep(design), out_dir, workers)
+    except ConfigError as err:  # named by the input, as the design file writes it
+        found = re.search(r"experiment\.variants\.(p\d+)", err.key)
+        if found is None or found.group(1) not in names:
+            raise
+        name, _, value, _ = names[found.group(1)]
+        rest = err.key[found.end():].lstrip(": ")
+        raise ConfigError(f"inputs.{name}" + (f": {rest}" if rest else ""), value if not rest else err.value,
+                          err.allowed) from None
+    frame = frame[frame["metric"].isin(design.metrics)]
+    rows = [(*names[p][:3], k, m, v) for p, k, m, v in frame[["point", "replication", "metric", "value"]]
+            .itertuples(index=False)]
     return pd.DataFrame(rows, columns=["input", "level", "value", "replication", "metric", "result"])
 
 

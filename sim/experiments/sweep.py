@@ -27,11 +27,11 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.stats import estimate
+from sim.config.compose import load_config
 from sim.config.schema import HORIZON_WEEKS, WARMUP_WEEKS, ConfigError
 from sim.experiments import compare, runner
 from sim.experiments import shards as sharding
 from sim.experiments.design import DesignSpec, analyse, overrides, points
-from sim.experiments.sensitivity import check_metrics
 from sim.experiments.spec import ExperimentSpec, IncompleteSweep
 from sim.outputs import sweep_page
 from sim.outputs.files import atomic_write, write_csv
@@ -72,6 +72,23 @@ def from_config(cfg) -> SweepSpec:
     if cfg.replications is not None:
         sweep = replace(sweep, replications=int(cfg.replications))
     return sweep
+
+
+def check_metrics(org: str, metrics: list[str]) -> None:
+    """Refuse a metric the summary does not have before any replication runs: a one-week dry run of the
+    district names the figures there are."""
+    from sim.config.errors import did_you_mean
+    from sim.experiments.runner import run_summary
+
+    try:
+        figures = [k for k in run_summary(load_config([f"org={org}", "horizon_weeks=1", "warmup_weeks=0"]))
+                   if k not in ("org", "seed")]
+    except ConfigError:  # a bad org: the runs name it
+        return
+    for metric in metrics:
+        if metric not in figures:
+            raise ConfigError("metrics", metric, f"not a summary figure{did_you_mean(metric, figures)}; "
+                              f"figures: {', '.join(figures)}")
 
 
 def register_schema() -> None:
