@@ -97,7 +97,7 @@ def test_report_embeds_every_plot_as_png(experiment, page):
     out = experiment[0]
     html = (out / "report.html").read_text(encoding="utf-8")
     plots = sorted(out.glob("*.png"))
-    assert len(plots) == 5  # kpis, waits, time use, over time, cost against service
+    assert len(plots) == 6  # kpis, waits, time use, over time, cost against service, money
     assert html.count('<img src="data:image/png;base64,') == len(plots) == len(page.images)
     files = {p.stem: p.read_bytes() for p in plots}
     for img in page.images:

@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 from conftest import REPO
 
+from sim.analysis.calibration import reported_value
 from sim.analysis.metrics import summary
 from sim.analysis.replication import replicate
 from sim.analysis.targets import OBSERVATIONS
@@ -52,8 +53,8 @@ def test_the_page_names_every_target_fitted_or_held_out(data):
     for org, observations in OBSERVATIONS.items():
         for o in observations:
             use = "held out" if o.held_out else "fitted"
-            assert re.search(rf"\| {re.escape(DISTRICTS[org])} \| [^|]+ \| {o.value:g} ± {o.sd:g}[^|]* \| {use} \|",
-                             text), (org, o.key)
+            assert re.search(rf"\| {re.escape(DISTRICTS[org])} \| [^|]+ \| {re.escape(reported_value(o))}[^|]* \| "
+                             rf"{use} \|", text), (org, o.key)
 
 
 @pytest.mark.parametrize("org", list(DISTRICTS))

@@ -30,6 +30,7 @@ LABELS = {
     "debts_per_year": "debts after late payments / year",
     "time_use_gap": "time use: distance from Ramböll (0–1)",
     "payment_delay_days": "payment delay (days)",
+    "assistance_sek_per_year": "assistance paid / year (SEK)",
     GROWTH: "first-visit queue growth / month after warm-up",
 }
 # Staff pools whose busy share the table reports (issue 12: no pool above 95 % busy unless a source says so).
@@ -57,7 +58,7 @@ def table(frame: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
             ok = imp <= CUTOFF  # False for a NaN mean: a figure the model cannot produce does not pass
             if not o.held_out:
                 all_ok &= ok
-            reported = f"{o.value:g} ± {o.sd:g}"
+            reported = reported_value(o)
             if o.discrepancy_sd:
                 reported += f" (+ {o.discrepancy_sd:g} discrepancy)"
             rows.append(_row(org, o.key, reported, "held out" if o.held_out else "fitted", est, imp,
@@ -100,6 +101,13 @@ def markdown(rows: pd.DataFrame, replications: int, horizon_weeks: float, warmup
         lines.append(f"| {r.district} | {r.metric} | {r.reported} | {r.use} | {_num(r.mean)} | {ci} | {imp} | "
                      f"{r.verdict} |")
     return "\n".join(lines) + "\n"
+
+
+def reported_value(o) -> str:
+    """A study figure and its sd as the page writes them: "2 ± 0.5"; money in whole kronor, "81,061,000 ± …"."""
+    if abs(o.value) >= 1e6:
+        return f"{o.value:,.0f} ± {o.sd:,.0f}"
+    return f"{o.value:g} ± {o.sd:g}"
 
 
 def _num(x: float) -> str:

@@ -16,7 +16,7 @@ from sim.model.city import district_runs
 SUMS = ("households_in_stock", "first_visit_queue", "arrivals", "exits", "arrivals_total", "exits_total",
         "payments", "followups_due", "referral_overflow", "handovers_per_year", "late_payments_per_year",
         "debts_per_year", "evictions_per_year", "misrouted_contacts_per_week", "reinforcement_fte",
-        "cost_sek_per_year")
+        "cost_sek_per_year", "assistance_sek_per_year", "total_cost_sek_per_year")
 # metric (or prefix) -> the district summary figure it is a mean over
 WEIGHTS = {
     "caseload_per_caseworker": "fte.long_term", "max_caseload_per_caseworker": "fte.long_term",
@@ -27,7 +27,8 @@ WEIGHTS = {
     "followups_done_share": "followups_due",
 }
 WEEKLY_SUMS = ("reception", "referral", "long_term", "dormant", "households_in_stock", "first_visit_queue", "overflow")
-HEADLINE = ("first_visit_wait_weeks", "caseload_per_caseworker", "households_in_stock", "cost_sek_per_year")
+HEADLINE = ("first_visit_wait_weeks", "caseload_per_caseworker", "households_in_stock", "cost_sek_per_year",
+            "assistance_sek_per_year")
 
 
 class CityResult:
@@ -58,7 +59,7 @@ class CityResult:
             if key in ("org", "seed") or not isinstance(value, (int, float)) or isinstance(value, bool):
                 continue
             values = np.array([p.get(key, math.nan) for p in parts], dtype=float)
-            if key in SUMS or key.startswith(("in_system.", "fte.")):
+            if key in SUMS or key.startswith(("in_system.", "fte.")) or _group_sum(key):
                 out[key] = float(np.nansum(values))
             else:
                 weights = np.array([p.get(_weight_of(key), p.get("arrivals", 1.0)) for p in parts], dtype=float)
@@ -77,7 +78,22 @@ class CityResult:
                              for name, s in self.districts])
 
 
+def _group_sum(key: str) -> bool:
+    """A target group's figure that adds up over districts (``by_group.<group>.<figure>``)."""
+    return key.startswith("by_group.") and key.rsplit(".", 1)[1] in GROUP_SUMS
+
+
+# a group's figures weighted by the group's own count in each district
+GROUP_SUMS = ("households_in_stock", "households_per_year", "assistance_sek_per_year")
+GROUP_WEIGHTS = {"first_visit_wait_weeks": "households_per_year", "reception_decision_days": "households_per_year",
+                 "acute_decision_days": "households_per_year", "caseload_per_caseworker": "households_in_stock",
+                 "followups_on_time_share": "households_in_stock", "months_on_assistance": "households_per_year"}
+
+
 def _weight_of(key: str) -> str:
+    if key.startswith("by_group."):
+        prefix, figure = key.rsplit(".", 1)
+        return f"{prefix}.{GROUP_WEIGHTS.get(figure, 'households_per_year')}"
     if key in WEIGHTS:
         return WEIGHTS[key]
     if key.startswith(("time_share.", "utilisation.")):

@@ -32,6 +32,8 @@ KPIS = (
         1, 0, optional=True),
     Kpi("overtime_hours_per_week", "overtime", "h/week", "lower", 1, 1, optional=True),
     Kpi("cost_sek_per_year", "staff cost", "MSEK/year", "lower", 1e-6, 2),
+    Kpi("assistance_sek_per_year", "assistance paid", "MSEK/year", "lower", 1e-6, 1, optional=True),
+    Kpi("total_cost_sek_per_year", "staff cost + assistance paid", "MSEK/year", "lower", 1e-6, 1, optional=True),
 )
 BY_KEY = {k.key: k for k in KPIS}
 

@@ -16,7 +16,7 @@ from sim.analysis import timeuse_gap
 from sim.analysis.queueing import cobham_waits, erlang_c_wait
 from sim.analysis.stability import queue_trend
 from sim.config import ramboll
-from sim.config.vocabulary import CASEWORKER_ROLES, REDUCTIONS, ROLE_GROUPS, STAGES
+from sim.config.vocabulary import CASEWORKER_ROLES, REDUCTIONS, ROLE_GROUPS, STAGES, TARGET_GROUPS
 from sim.model import units
 
 if TYPE_CHECKING:
@@ -120,7 +120,11 @@ def summary(run: "Run") -> dict[str, float]:
         **workforce_figures(run, years),
         **caseworker_hours(run),
         "cost_sek_per_year": cost_per_year(run),
+        # issue 17: the money the office pays out, and handling plus assistance (004: assistance is 4-5x handling)
+        "assistance_sek_per_year": sum(rec.assistance_sek.values()) / years,
     })
+    out["total_cost_sek_per_year"] = out["cost_sek_per_year"] + out["assistance_sek_per_year"]
+    out.update(group_figures(run, after, years))
     for role in run.staff.by_role:  # contracted FTE: a city weights its districts' means by these
         out[f"fte.{role}"] = run.staff.fte(role)
     for role, row in run.ledger.shares(run.staff.seats_by_role()).items():
@@ -130,6 +134,45 @@ def summary(run: "Run") -> dict[str, float]:
     pooled = timeuse_gap.caseworker_shares(out)
     out.update({f"caseworker_time_share.{a}": v for a, v in pooled.items()})
     out["time_use_gap"] = timeuse_gap.distance(pooled, ramboll.table_for(run.cfg))
+    return out
+
+
+GROUP_FIGURES = ("first_visit_wait_weeks", "reception_decision_days", "acute_decision_days", "households_in_stock",
+                 "caseload_per_caseworker", "followups_on_time_share", "months_on_assistance", "households_per_year",
+                 "assistance_sek_per_year")
+
+
+def group_figures(run: "Run", after: pd.DataFrame, years: float) -> dict[str, float]:
+    """``by_group.<target group>.<figure>`` (issue 17): who waits, who is followed up, who is paid how long.
+
+    Measured as the office's figures are; counts and money add up over the groups to the office's own, means
+    weighted by the groups' counts give the office's mean (tests/test_target_groups.py)."""
+    rec, w0, out = run.rec, run.warmup, {}
+    on_time = run.cfg.process.followup_on_time_days * units.HOURS_PER_DAY
+    months = rec.payments_per_household()
+    groups = rec.groups_per_household()
+    paid = np.concatenate(months) if months else np.array([], dtype=np.int64)
+    of = np.concatenate(groups) if groups else np.array([], dtype=object)
+    for g in TARGET_GROUPS:
+        def mean_after(figure: str, scale) -> float:
+            pairs = rec.grouped.get((figure, g))
+            return _mean_after(pairs, w0, scale) if pairs is not None else math.nan
+
+        followups = rec.group_followups.get(g)
+        n_due, late = followups.outcomes() if followups is not None else (0, np.array([]))
+        mine = paid[of == g] if len(of) else paid[:0]
+        row = {
+            "first_visit_wait_weeks": mean_after("first_visit_wait", units.to_weeks),
+            "reception_decision_days": mean_after("reception_decision", units.to_calendar_days),
+            "acute_decision_days": mean_after("acute_decision", units.to_calendar_days),
+            "households_in_stock": float(after[f"stock.{g}"].mean()) if len(after) else math.nan,
+            "caseload_per_caseworker": float(after[f"caseload.{g}"].mean()) if len(after) else math.nan,
+            "followups_on_time_share": float(np.sum(late <= on_time)) / n_due if n_due else math.nan,
+            "months_on_assistance": float(np.mean(mine)) if len(mine) else math.nan,
+            "households_per_year": len(mine) / len(months) if months else math.nan,
+            "assistance_sek_per_year": rec.assistance_sek[g] / years,
+        }
+        out.update({f"by_group.{g}.{k}": v for k, v in row.items()})
     return out
 
 

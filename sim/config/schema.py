@@ -96,6 +96,20 @@ class Households(Frozen):
 
 
 @dataclass
+class Assistance(Frozen):
+    """Economic assistance paid (försörjningsstöd, issue 17): a household's amount each month it is paid.
+
+    Each household gets its own monthly amount, drawn once (lognormal: positive and right-skewed, as benefit
+    amounts by household size are), the same in every variant. 0 SEK: no money is counted (the reductions).
+    """
+
+    sek_per_household_month: float = 0.0  # the district's mean (each org file cites 004's 2010 figure)
+    cv: float = 0.5  # assumption: spread between households (004 gives only the mean)
+    # assumption: a target group's mean amount relative to the district's (1 where not listed); empty: all alike
+    group_factor: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
 class CityDistrict(Frozen):
     """One district of a city (``org.kind: city``): a district file it is modelled on, scaled."""
 
@@ -144,6 +158,7 @@ class Org(Frozen):
     # (Hässelby-Vällingby); caseworker_owns: the caseworker approves, the officer only pays (Farsta)
     payment_pairing: str = "caseworker_owns"
     households: Households = field(default_factory=Households)
+    assistance: Assistance = field(default_factory=Assistance)
     # Caseworker-days of on-call phone duty (telefonjour) per working day, taken in turn by the
     # reception and long-term caseworkers (a rota; Ramböll 002 finds on-call phone 3–10 % of the week)
     on_call_per_day: float = 0.0

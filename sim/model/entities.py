@@ -34,6 +34,7 @@ class Household:
     closed_by: str = ""
     misrouted: bool = False
     payments: dict[int, int] = field(default_factory=dict)  # model year -> payments
+    monthly_sek: float = 0.0  # assistance paid each month it is paid (its own draw, Population.monthly_sek)
 
 
 class Desk:

@@ -6,6 +6,9 @@ A household's attributes, need durations and return gaps come from its own gener
 
 from __future__ import annotations
 
+import hashlib
+import math
+from statistics import NormalDist
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -38,6 +41,7 @@ class Population:
         self.env, self.streams, self.rec = env, streams, rec
         hh = cfg.org.households
         self.settings = hh
+        self.assistance = cfg.org.assistance
         self.misrouted_share = policy.misrouted_share
         self._need = hh.need_months
         self._return_gap = hh.return_gap_months
@@ -65,9 +69,28 @@ class Population:
             misrouted=bool(u[5] < self.misrouted_share),
             need_months=self.draw_need(rng),
         )
+        household.monthly_sek = self.monthly_sek(household)
         self.rec.arrivals.append(self.env.now)
         self.households[household.id] = household
         return household
+
+    def monthly_sek(self, household: Household) -> float:
+        """The household's monthly assistance: lognormal around its group's mean (``org.assistance``).
+
+        Drawn from a uniform that is a hash of the run's seed and the household's number, not from its stream:
+        a draw there would shift every later one (needs, returns), and so every figure of every run; a
+        generator of its own per household would cost more than the draw.
+        """
+        a = self.assistance
+        if a.sek_per_household_month <= 0:
+            return 0.0
+        mean = a.sek_per_household_month * a.group_factor.get(household.target_group, 1.0)
+        if a.cv <= 0:
+            return mean
+        sigma = math.sqrt(math.log1p(a.cv ** 2))
+        digest = hashlib.blake2b(f"{self.streams.seed}:assistance:{household.id}".encode(), digest_size=8).digest()
+        u = (int.from_bytes(digest, "big") + 0.5) / 2.0 ** 64  # in (0, 1)
+        return mean * math.exp(sigma * NormalDist().inv_cdf(u) - sigma ** 2 / 2)
 
     def adopt(self, household: Household) -> None:
         """Keep a household that did not arrive through :meth:`new` (the steady-state stock at the start)."""

@@ -167,6 +167,13 @@ class Recorder:
         self.paid_years: dict[int, array] = {}
         self._paying_year: int | None = None
         self._paying: dict[int, int] = {}  # household -> payments in the year still running
+        self.assistance_sek: Counter[str] = Counter()  # assistance paid after the warm-up, by target group
+        # issue 17, results by target group: (figure, group) -> (t, value), as the whole office's Pairs above
+        self.grouped: dict[tuple[str, str], Pairs] = {}
+        self.group_followups: dict[str, Followups] = {}  # each group's follow-ups, the same records as followups'
+        self.in_group: Counter[tuple[str, str]] = Counter()  # (stage, group) -> households there now
+        self.paid_groups: dict[int, list[str]] = {}  # full measured years: each paid household's group, as paid_years
+        self._paying_group: dict[int, str] = {}
 
     def enter(self, stage: str) -> None:
         """Count a household entering ``stage``."""
@@ -184,6 +191,9 @@ class Recorder:
         """Move a household between stages; ``exited`` leaves the system for good."""
         if hh.stage in STAGES:
             self.leave(hh.stage)
+            self.in_group[(hh.stage, hh.target_group)] -= 1
+        if stage in STAGES:
+            self.in_group[(stage, hh.target_group)] += 1
         hh.stage = stage
         if stage == "exited":
             self.exits.append(self.env.now)
@@ -191,6 +201,22 @@ class Recorder:
                 self.on_exit(hh)
         else:
             self.enter(stage)
+
+    def by_group(self, figure: str, hh: "Household", pair: tuple[float, float]) -> None:
+        """Record ``pair`` (time, value) of ``figure`` for the household's target group too."""
+        key = (figure, hh.target_group)
+        pairs = self.grouped.get(key)
+        if pairs is None:
+            pairs = self.grouped[key] = Pairs()
+        pairs.append(pair)
+
+    def followup(self, hh: "Household", record: list) -> None:
+        """A follow-up falling due (``[due, started]``), for the office and the household's group."""
+        self.followups.append(record)
+        group = self.group_followups.get(hh.target_group)
+        if group is None:
+            group = self.group_followups[hh.target_group] = Followups(self.warmup, self.end)
+        group.append(record)
 
     def tally(self, name: str) -> None:
         """Count an occurrence of ``name`` if it happens after the warm-up."""
@@ -203,22 +229,34 @@ class Recorder:
         year = int(now // units.YEAR)
         hh.payments[year] = hh.payments.get(year, 0) + 1
         self.payments.append((now, now - applied))
+        if now >= self.warmup:
+            self.assistance_sek[hh.target_group] += hh.monthly_sek
         if now >= self.warmup and year * units.YEAR >= self.warmup and (year + 1) * units.YEAR <= self.end:
             if year != self._paying_year:  # the clock only goes forward: the last year's counts are final
                 self._close_year()
                 self._paying_year = year
             self._paying[hh.id] = hh.payments[year]
+            self._paying_group[hh.id] = hh.target_group
 
     def _close_year(self) -> None:
         if self._paying:
             self.paid_years[self._paying_year] = array("q", self._paying.values())
+            self.paid_groups[self._paying_year] = list(self._paying_group.values())
         self._paying = {}
+        self._paying_group = {}
 
     def payments_per_household(self) -> list[np.ndarray]:
         """Each full measured model year's payments per household paid that year (int64), year by year."""
         years = [np.array(counts, dtype=np.int64) for counts in self.paid_years.values()]
         if self._paying:
             years.append(np.array(list(self._paying.values()), dtype=np.int64))
+        return years
+
+    def groups_per_household(self) -> list[np.ndarray]:
+        """The target group of each household of :meth:`payments_per_household`, in the same order."""
+        years = [np.array(groups, dtype=object) for groups in self.paid_groups.values()]
+        if self._paying:
+            years.append(np.array(list(self._paying_group.values()), dtype=object))
         return years
 
     def event(self, household: int, activity: str, role: str, resource: str, start: float, end: float) -> None:

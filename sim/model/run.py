@@ -10,13 +10,14 @@ Knows no Hydra, pandas or plots.
 
 from __future__ import annotations
 
+import math
 from contextvars import ContextVar
 from typing import Callable, Generator
 
 import simpy
 
 from sim.config.schema import Config
-from sim.config.vocabulary import REDUCTIONS
+from sim.config.vocabulary import REDUCTIONS, TARGET_GROUPS
 from sim.model import units
 from sim.model.policy import resolve
 from sim.model.population import Population
@@ -147,4 +148,18 @@ class Run:
             "max_caseload_per_caseworker": max(d.caseload / d.fte for d in staff.long_term),
             "overflow": len(staff.overflow),
             "reinforcement_active": int(self.reinforcement_active),
+            **self.group_snapshot(),
         })
+
+    def group_snapshot(self) -> dict[str, float]:
+        """Per target group (issue 17): households in stock, and the caseload its long-term households' caseworkers
+        carry (per FTE; a group may sit with the busier caseworkers of a specialised office)."""
+        rec, out = self.rec, {}
+        load: dict[str, list[float]] = {g: [] for g in TARGET_GROUPS}
+        for hh in self.population.households.values():
+            if hh.stage == "long_term" and hh.caseworker is not None:
+                load[hh.target_group].append(hh.caseworker.caseload / hh.caseworker.fte)
+        for g in TARGET_GROUPS:
+            out[f"stock.{g}"] = sum(rec.in_group[(s, g)] for s in ("reception", "referral", "long_term"))
+            out[f"caseload.{g}"] = sum(load[g]) / len(load[g]) if load[g] else math.nan
+        return out

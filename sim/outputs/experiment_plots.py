@@ -22,7 +22,9 @@ from matplotlib import transforms  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 
 from sim.analysis.kpis import BY_KEY, shown, summary_row  # noqa: E402
+from sim.outputs.group_section import difference  # noqa: E402
 from sim.outputs.plots import ROLE_LABELS, plain, save, stacked_bars  # noqa: E402
+from sim.outputs.report import MONEY, TOTAL, has_money, money_call  # noqa: E402
 
 WIDTH = 9.0  # inches; at 120 dpi 1080 px, so an 800 px report column shrinks text to three quarters
 TEXT = 11  # points: tick labels, axis labels, legends
@@ -77,7 +79,9 @@ def _fonts(fig) -> None:
 
 def kpi_panels_figure(spec, order, summary):
     """One panel per headline figure, two per row: mean and 95 % CI per variant, baseline in grey."""
-    kpis = [k for k in shown(summary) if summary[summary["metric"] == k.key]["mean"].abs().sum() > 0]
+    # assistance paid and the total have a figure of their own (money_figure)
+    kpis = [k for k in shown(summary) if summary[summary["metric"] == k.key]["mean"].abs().sum() > 0
+            and k.key not in MONEY]
     cols = 2
     rows = max(1, math.ceil(len(kpis) / cols))
     fig, axes = plt.subplots(rows, cols, figsize=(WIDTH, 3.4 * rows + 1.2), squeeze=False, layout="constrained")
@@ -296,11 +300,18 @@ def cost_vs_service_figure(spec, order, summary):
     axes[0].set_title("cost and waiting time\n(lower left is better)", fontsize=TITLE)
     axes[1].set_title("cost and follow-up on time\n(upper left is better)", fontsize=TITLE)
     _fonts(fig)
-    fig.suptitle(title(spec, "staff cost against service; lines: 95 % confidence intervals"), fontsize=SUPTITLE)
+    money = has_money(summary)
+    what = "staff cost against service; lines: 95 % confidence intervals"
+    if money:
+        what += "\nthe assistance paid is not in the cost across: see the money figure"
+    fig.suptitle(title(spec, what), fontsize=SUPTITLE)
     wait, fup = (BY_KEY[k] for k in SERVICE)
     handles = [Line2D([], [], ls="none", **markers[v]) for v in order]
-    table = [f"{variant_name(spec, v)}:  {points.loc[v, cost.key + '.mean']:,.2f} {cost.unit},  "
-             f"wait {points.loc[v, wait.key + '.mean']:.2f} {wait.unit},  "
+    total = BY_KEY[TOTAL]
+    with_assistance = {v: f" (with assistance paid {_value(summary, v, TOTAL) * total.scale:,.1f})" if money else ""
+                       for v in order}
+    table = [f"{variant_name(spec, v)}:  staff {points.loc[v, cost.key + '.mean']:,.2f}{with_assistance[v]} "
+             f"{cost.unit},  wait {points.loc[v, wait.key + '.mean']:.2f} {wait.unit},  "
              f"{points.loc[v, fup.key + '.mean']:.1f} {fup.unit} of follow-ups on time" for v in order]
     fig.legend(handles, table, loc="outside lower center", ncol=1, fontsize=TEXT, frameon=False)
     return fig
@@ -319,11 +330,109 @@ def cost_vs_service(spec, order, summary, path: Path) -> Path:
     return _save(cost_vs_service_figure(spec, order, summary), path)
 
 
+# --- money: staff cost, assistance paid, total ----------------------------------------------------------------
+
+MONEY_NAMES = {"cost_sek_per_year": "staff cost", "assistance_sek_per_year": "assistance paid",
+               "total_cost_sek_per_year": "total"}
+VERDICT_COLOURS = {"pays for itself": "#009E73", "costs more": "#D55E00"}  # as the report's chart; else grey
+
+
+def money_points(spec, order, summary) -> pd.DataFrame:
+    """One row per variant and money figure (MSEK a year): level and its 95 % CI, paired difference and its CI."""
+    rows = []
+    for v in order:
+        for key in MONEY:
+            row = {"variant": v, "figure": key}
+            for column in ("mean", "ci_low", "ci_high", "diff", "diff_ci_low", "diff_ci_high"):
+                row[column] = _value(summary, v, key, column) * BY_KEY[key].scale
+            rows.append(row)
+    return pd.DataFrame(rows).set_index(["variant", "figure"])
+
+
+def _ci(ax, x, y, lo, hi, horizontal: bool, **style) -> None:
+    if math.isnan(lo) or math.isnan(hi) or lo == hi:
+        return
+    err = [[x - lo], [hi - x]] if horizontal else [[y - lo], [hi - y]]
+    ax.errorbar(x, y, xerr=err if horizontal else None, yerr=None if horizontal else err, fmt="none", capsize=5,
+                lw=1.8, **style)
+
+
+def money_figure(spec, order, summary):
+    """Top: staff cost, assistance paid and their total per variant, each with its 95 % CI. Below, one panel per
+    variant: the paired difference of each to the baseline with its CI, titled with whether it pays for itself."""
+    points = money_points(spec, order, summary)
+    others = [v for v in order if v != spec.baseline]
+    top_h = 0.55 * len(order) + 1.6
+    fig = plt.figure(figsize=(WIDTH, top_h + 2.1 * max(1, len(others)) + 1.6), layout="constrained")
+    top, bottom = fig.subfigures(2, 1, height_ratios=[top_h, 2.1 * max(1, len(others))])
+    levels = top.subplots(1, 3, sharey=True)
+    ys = np.arange(len(order))
+    for ax, key in zip(levels, MONEY):
+        for y, v in zip(ys, order):
+            p = points.loc[(v, key)]
+            color = variant_color(spec, order, v)
+            ax.barh(y, p["mean"], color=color, alpha=0.35, height=0.7)
+            ax.plot(p["mean"], y, "o", color=color, ms=6)
+            _ci(ax, p["mean"], y, p["ci_low"], p["ci_high"], True, color=color)
+        ax.set_title(MONEY_NAMES[key], fontsize=TITLE)
+        ax.set_xlabel("MSEK a year", fontsize=TEXT)
+        ax.ticklabel_format(axis="x", useOffset=False, style="plain")
+        ax.grid(axis="x", alpha=0.3)
+    levels[0].set_yticks(ys, [variant_name(spec, v, 16) for v in order])
+    levels[0].set_ylabel("variant", fontsize=TEXT)
+    levels[0].invert_yaxis()
+    top.suptitle("what each variant costs a year: mean of the replications, line: 95 % confidence interval",
+                 fontsize=TITLE)
+    if others:
+        diffs = bottom.subplots(len(others), 1, sharex=True, squeeze=False)[:, 0]
+        for ax, v in zip(diffs, others):
+            call = money_call(summary, spec.baseline, v)
+            labels = []
+            for y, key in enumerate(MONEY):
+                p = points.loc[(v, key)]
+                color = VERDICT_COLOURS.get(call, "#555555") if key == TOTAL else variant_color(spec, order, v)
+                if not math.isnan(p["diff"]):
+                    ax.plot(p["diff"], y, "D" if key == TOTAL else "o", color=color, ms=9 if key == TOTAL else 7)
+                    _ci(ax, p["diff"], y, p["diff_ci_low"], p["diff_ci_high"], True, color=color)
+                labels.append(f"{MONEY_NAMES[key]}: {_money_words(summary, v, key)}")
+            ax.axvline(0, color="0.35", lw=1.2, ls="--")
+            ax.set_yticks(range(len(MONEY)), labels)
+            ax.set_ylim(len(MONEY) - 0.5, -0.5)
+            ax.grid(axis="x", alpha=0.3)
+            ax.set_title(f"{variant_name(spec, v)} against {variant_name(spec, spec.baseline)}: "
+                         f"{_verdict_words(call)}", fontsize=TITLE, loc="left")
+        diffs[-1].set_xlabel(f"difference to {variant_name(spec, spec.baseline)}, MSEK a year (left of the dashed "
+                             "line: cheaper); line: 95 % confidence interval", fontsize=TEXT)
+        for ax in diffs:
+            ax.margins(x=0.15)
+    else:
+        bottom.text(0.5, 0.5, "no variant besides the baseline", ha="center", fontsize=TEXT)
+    _fonts(fig)
+    fig.suptitle(title(spec, "staff cost and assistance paid"), fontsize=SUPTITLE)
+    return fig
+
+
+def _money_words(summary, variant: str, key: str) -> str:
+    """'+0.90 (every replication)', '−0.1 (−0.3 to +0.1)', 'no value': a difference as the report writes it."""
+    return difference(BY_KEY[key], summary_row(summary, variant, key))
+
+
+def _verdict_words(call: str) -> str:
+    return {"cannot tell": "cannot tell whether it pays for itself", "": "no total"}.get(call, call)
+
+
+def money(spec, order, summary, path: Path) -> Path:
+    return _save(money_figure(spec, order, summary), path)
+
+
 def all_plots(spec, order, summary, details, out_dir: Path) -> dict[str, Path]:
-    return {
+    figures = {
         "Headline figures": kpi_panels(spec, order, summary, out_dir / "kpis.png"),
         "First-visit waits": wait_distribution(spec, order, details, out_dir / "waits.png"),
         "Caseworkers' time use": time_use(spec, order, summary, out_dir / "time_use.png"),
         "Stock and queues over time": over_time(spec, order, details, out_dir / "over_time.png"),
         "Cost against service": cost_vs_service(spec, order, summary, out_dir / "cost_vs_service.png"),
     }
+    if has_money(summary):
+        figures["Money: staff cost and assistance paid"] = money(spec, order, summary, out_dir / "money.png")
+    return figures

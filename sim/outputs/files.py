@@ -25,6 +25,8 @@ HEADLINE = (
     ("months_on_assistance", "months on assistance / year"),
     ("late_payment_share", "late payments"),
     ("followups_on_time_share", "follow-ups on time"),
+    ("cost_sek_per_year", "staff cost (MSEK / year)"),
+    ("assistance_sek_per_year", "assistance paid (MSEK / year)"),
     ("arrivals", "arrivals (after warm-up)"),
     ("exits", "exits (after warm-up)"),
 )
@@ -146,6 +148,8 @@ def headline_table(summary: dict) -> str:
             text = "—"
         elif key.endswith("_share"):
             text = f"{100 * value:.1f} %"
+        elif key.endswith("_sek_per_year"):
+            text = f"{value / 1e6:,.1f}"
         elif isinstance(value, float) and not value.is_integer():
             text = f"{value:,.2f}"
         else:

@@ -12,7 +12,7 @@ from sim.analysis.kpis import BY_KEY, fmt, judged, sentence, shown, summary_row,
 from sim.analysis.stability import GROWTH
 from sim.config.vocabulary import DISTRICTS
 from sim.model import units
-from sim.outputs import effect_chart
+from sim.outputs import effect_chart, group_section
 
 GLOSSARY = (
     ("socialsekreterare", "caseworker (social secretary)"),
@@ -25,6 +25,8 @@ GLOSSARY = (
     ("uppföljning", "follow-up of the work plan"),
     ("moduladministratör", "module administrator: clerical help placed among 25–30 caseworkers"),
     ("förstärkningsteam", "reinforcement team for temporary peaks"),
+    ("ekonomiskt bistånd", "economic assistance: the money paid to a household each month it needs it"),
+    ("målgrupp", "target group: labour market, sick-listed / rehabilitation, young adults 18–25"),
 )
 
 
@@ -86,13 +88,134 @@ def headline_rows(spec, summary: pd.DataFrame) -> list[tuple[str, str]]:
     return out
 
 
+# --- money: staff cost, assistance paid, their total (issue 17) ----------------------------------------------------
+
+STAFF, ASSISTANCE, TOTAL = "cost_sek_per_year", "assistance_sek_per_year", "total_cost_sek_per_year"
+MONEY = (STAFF, ASSISTANCE, TOTAL)
+TOGETHER = "staff cost and assistance paid together"
+
+MONEY_NOTE = ("In this version of the model the assistance paid does not depend on how caseworkers work: each "
+              "household's need (how many months it needs assistance) is drawn when it arrives, the same in every "
+              "variant, and every one of those months is paid. A variant changes when the months are paid (a faster "
+              "reception pays them sooner), not how many; the small differences in assistance paid come from which "
+              "payments fall inside the measured period. So a variant that adds staff cannot pay for itself here. "
+              "How casework helps households leave assistance sooner is the next part of the model's development.")
+
+
+def has_money(summary: pd.DataFrame) -> bool:
+    """Whether the summary has the assistance paid and the total (results from before issue 17 have neither)."""
+    return bool((summary["metric"] == TOTAL).any())
+
+
+def money_call(summary: pd.DataFrame, baseline: str, variant: str) -> str:
+    """Whether the variant pays for itself, from the paired difference of the total (staff cost + assistance paid).
+
+    ``pays for itself`` (the whole 95 % CI below zero), ``costs more`` (above), ``cannot tell`` (it spans zero, a
+    single replication, or a first-visit queue that does not settle: :func:`judged`), ``costs the same`` (the whole
+    interval smaller than the last decimal shown, as "practically the same" elsewhere), ``no value``, or ``""``
+    where the summary has no total."""
+    r = _row(summary, variant, TOTAL)
+    if r is None:
+        return ""
+    diff, low, high = r["diff"], r["diff_ci_low"], r["diff_ci_high"]
+    if diff != diff:
+        return "no value"
+    if low != low or high != high:
+        return "cannot tell"
+    call = verdict(BY_KEY[TOTAL], diff, low, high, judged(summary, baseline, variant))
+    return {"better": "pays for itself", "worse": "costs more", "same": "costs the same"}.get(call, "cannot tell")
+
+
+def _msek(value: float, decimals: int | None = None) -> str:
+    """'0.4 MSEK a year lower'; 'no change' where it rounds to nothing."""
+    kpi = BY_KEY[TOTAL]
+    if fmt(kpi, abs(value), decimals) == fmt(kpi, 0.0, decimals):
+        return "no change"
+    return f"{fmt(kpi, abs(value), decimals)} MSEK a year {'higher' if value > 0 else 'lower'}"
+
+
+def money_sentence(spec, summary: pd.DataFrame, variant: str) -> str:
+    """One plain sentence: does the variant pay for itself (staff cost + assistance paid against the baseline)."""
+    call = money_call(summary, spec.baseline, variant)
+    if not call:
+        return ""
+    r = _row(summary, variant, TOTAL)
+    v, b = f"“{_label(variant)}”", f"“{_label(spec.baseline)}”"
+    kpi = BY_KEY[TOTAL]
+    diff, low, high = r["diff"], r["diff_ci_low"], r["diff_ci_high"]
+    if call == "no value":
+        return (f"Cannot tell whether {v} pays for itself: {TOGETHER} have no value (they could not be measured in "
+                "some replication).")
+    if low != low or high != high:
+        return (f"Cannot tell whether {v} pays for itself: {TOGETHER} are {_msek(diff)} than under {b}, but from a "
+                "single replication (no interval).")
+    if call == "costs the same":
+        if low == high:
+            return f"{v} costs the same as {b}: {TOGETHER} are the same in every replication."
+        within = fmt(kpi, threshold(kpi), kpi.decimals + 1)
+        return (f"{v} costs practically the same as {b}: {TOGETHER} differ by less than {within} MSEK a year "
+                "(95 % CI).")
+    lo, hi = sorted((abs(low), abs(high)))
+    digits = kpi.decimals
+    while fmt(kpi, lo, digits) == fmt(kpi, hi, digits) and low != high and digits < kpi.decimals + 3:
+        digits += 1
+    interval = ("the same in every replication" if low == high
+                else f"95 % CI {fmt(kpi, lo, digits)} to {fmt(kpi, hi, digits)}")
+    if call in ("pays for itself", "costs more"):
+        return f"{v} {call}: {TOGETHER} are {_msek(diff)} than under {b} ({interval})."
+    if not judged(summary, spec.baseline, variant) and not low <= 0 <= high:
+        return (f"Cannot tell whether {v} pays for itself: a first-visit queue does not settle, so what is paid "
+                f"depends on how long the run is ({TOGETHER} {_msek(diff)} than under {b}, {interval}).")
+    return (f"Cannot tell whether {v} pays for itself: compared with {b}, {TOGETHER} are between "
+            f"{_msek(low, digits)} and {_msek(high, digits)} (95 % CI).")
+
+
+def _money_table(spec, summary: pd.DataFrame, variant: str) -> str:
+    e = _html.escape
+    names = {STAFF: "staff cost (handling)", ASSISTANCE: "assistance paid", TOTAL: "total: staff cost + assistance"}
+    rows = []
+    for key in MONEY:
+        kpi = BY_KEY[key]
+        base, mine = _row(summary, spec.baseline, key), _row(summary, variant, key)
+        rows.append(f"<tr><td>{e(names[key])}</td><td>{e(group_section.level(kpi, base))}</td>"
+                    f"<td>{e(group_section.level(kpi, mine))}</td><td>{e(group_section.difference(kpi, mine))}</td>"
+                    "</tr>")
+    return (f'<div class="scroll"><table class="money"><caption>MSEK a year; mean (95 % CI)</caption>'
+            f"<tr><th>figure</th><th>{e(_label(spec.baseline))}</th><th>{e(_label(variant))}</th>"
+            f"<th>difference (95 % CI)</th></tr>{''.join(rows)}</table></div>")
+
+
+def money_section(spec, summary: pd.DataFrame) -> str:
+    """The HTML of the money section: per variant its sentence and a table of the three figures."""
+    e = _html.escape
+    head = '<h2 id="money">Money: staff cost and assistance paid</h2>'
+    if not has_money(summary):
+        return head + ("<p>These results have no assistance paid (they were made by a version of the model before "
+                       "it was measured): only the staff cost is compared, in the figures above.</p>")
+    parts = [head, "<p>What the office pays: its staff (handling cost, which follows the staffing) and the economic "
+             "assistance it pays out to households. A variant <i>pays for itself</i> only when the total is lower "
+             "than the baseline's over the whole 95 % interval of the paired difference; it <i>costs more</i> when "
+             f"the whole interval is above zero; otherwise we cannot tell.</p><p class=\"note\">{e(MONEY_NOTE)}</p>"]
+    for variant in summary["variant"].cat.categories:
+        if variant == spec.baseline:
+            continue
+        parts.append(f"<h3>{e(_label(variant))} compared with {e(_label(spec.baseline))}</h3>"
+                     f"<p class=\"gist\">{e(money_sentence(spec, summary, variant))}</p>"
+                     f"{_money_table(spec, summary, variant)}")
+    return "".join(parts)
+
+
+SHORT = {"pays for itself": "pays for itself", "costs more": "costs more", "costs the same": "costs the same",
+         "cannot tell": "cannot tell whether it pays for itself", "no value": "no value"}
+
+
 def gist(spec, summary: pd.DataFrame, variant: str) -> str:
     """One sentence per variant: which figures are better, worse, unclear — and what it costs."""
     groups: dict[str, list[str]] = {"better": [], "worse": [], "unclear": [], "same": [], "unmeasured": []}
     judge = judged(summary, spec.baseline, variant)
     for kpi in shown(summary):
         r = _row(summary, variant, kpi.key)
-        if r is None or kpi.key == "cost_sek_per_year":
+        if r is None or kpi.key in MONEY:  # money is said last, on its own
             continue
         groups.setdefault(verdict(kpi, r["diff"], r["diff_ci_low"], r["diff_ci_high"], judge), []).append(kpi.label)
     parts = []
@@ -105,6 +228,9 @@ def gist(spec, summary: pd.DataFrame, variant: str) -> str:
         kpi = BY_KEY["cost_sek_per_year"]
         parts.append("Staff cost: the same." if abs(cost["diff"]) < threshold(kpi) else
                      f"Staff cost: {fmt(kpi, abs(cost['diff']))} MSEK a year {'more' if cost['diff'] > 0 else 'less'}.")
+    call = money_call(summary, spec.baseline, variant)
+    if call:
+        parts.append(f"With the assistance paid: {SHORT[call]}.")
     if not judge:
         parts.insert(0, "Not judged (a first-visit queue that does not settle).")
     return " ".join(parts) or "No headline figure."
@@ -127,6 +253,10 @@ def notices(spec, replications: int, summary: pd.DataFrame) -> list[str]:
         these = "this figure does" if len(exact) == 1 else "these figures do"
         out.append(f"Same in every replication (no interval): {', '.join(exact)} — {these} not depend on chance "
                    "in the model (staff cost, for one, follows the staffing), so no interval is shown.")
+    if has_money(summary):
+        out.append("Assistance paid does not depend on how caseworkers work in this version of the model (each "
+                   "household's need is drawn on arrival): a variant that adds staff cannot pay for itself here. "
+                   "See “Money” below.")
     return out
 
 
@@ -141,10 +271,21 @@ def text_summary(spec, replications: int, summary: pd.DataFrame) -> str:
     current = None
     for variant, text in headline_rows(spec, summary):
         if variant != current:
+            lines += _closing(spec, summary, current)
             lines.append(f"{_label(variant)} against {_label(spec.baseline)}: {gist(spec, summary, variant)}")
             current = variant
         lines.append(f"  - {text}")
+    lines += _closing(spec, summary, current)
     return "\n".join(lines)
+
+
+def _closing(spec, summary: pd.DataFrame, variant: str | None) -> list[str]:
+    """A variant's money and by-group sentences, after its headline figures in the text summary."""
+    if variant is None:
+        return []
+    money = money_sentence(spec, summary, variant)
+    return ([f"  = money: {money}"] if money else []) + [
+        f"  = {line}" for line in group_section.text_lines(spec, summary, variant)]
 
 
 def _img(path: Path) -> str:
@@ -214,6 +355,8 @@ the change in the model lies in the range in brackets.</li>
 difference</i>: the range includes zero. <i>Practically the same</i>: the whole range is smaller than the last
 decimal shown.</li>
 <li>Warnings in red come first: a reception that cannot keep up is never called better or worse.</li>
+<li><a href="#money">Money</a> adds the assistance paid to the staff cost and says whether a variant pays for
+itself; <a href="#groups">By target group</a> shows who gains and who loses.</li>
 <li>Swedish terms are explained in the <a href="#glossary">glossary</a> at the end.</li>
 </ul></div>"""
 
@@ -254,6 +397,10 @@ table {{ border-collapse: collapse; margin: 1em 0; }}
 td, th {{ border: 1px solid #ccc; padding: 4px 8px; text-align: right; }}
 th:first-child, td:first-child {{ text-align: left; }} code {{ background: #f4f4f4; padding: 1px 4px; }}
 table.glossary td {{ text-align: left; }}
+caption {{ text-align: left; font-weight: 600; padding-bottom: 0.2em; }}
+table.groups, table.money {{ margin: 0.4em 0 1em; min-width: 780px; }}
+table.groups td, table.money td {{ white-space: nowrap; }}
+table.groups td:first-child, table.money td:first-child {{ width: 15em; }}
 .note {{ background: #f7f7f2; border-left: 4px solid #bb9; padding: 0.6em 1em; }}
 .warning {{ background: #fbeeee; border-left: 4px solid #c33; padding: 0.6em 1em; }}
 .caution {{ background: #fdf6e3; border-left: 4px solid #d90; padding: 0.6em 1em; }}
@@ -276,6 +423,8 @@ differences below come from the organisation, not from chance.
 {''.join(findings) or '<p>No variant besides the baseline.</p>'}
 <p class="note">The numbers are only as good as the model's assumptions (see the README's calibration section):
 they compare organisations under the same workload, they do not forecast a particular year.</p>
+{money_section(spec, summary)}
+{group_section.section(spec, summary)}
 <h2>All headline figures</h2>
 <p>Mean over the replications, 95 % confidence interval below. Intervals of shares and counts stay inside the
 range such a figure can take: where the usual interval would cross 0 % or 100 % or go below zero (few

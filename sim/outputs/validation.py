@@ -42,8 +42,10 @@ def page(frame: pd.DataFrame, horizon_weeks: float, warmup_weeks: float, long: p
         "",
         "**How to read it.** Each district's targets are the figures of the Governo study (004) and the 2010 "
         "statistics it quotes, each with an uncertainty we state (`sim/analysis/targets.py` says why). *Fitted* "
-        "targets were used by the history matching (`python -m sim.fit`); *held-out* targets were chosen before "
-        f"fitting and never used: {', '.join(held)}. A target passes when its implausibility — the distance from "
+        "targets were used by the history matching (`python -m sim.fit`); *held-out* targets were never used by "
+        f"it: {', '.join(held)} (chosen before fitting; assistance_sek_per_year added after it, in issue 17, "
+        "without fitting again: the 2010 total against the household-months the model pays). "
+        "A target passes when its implausibility — the distance from "
         "the study's figure in units of the study's uncertainty and the model's standard error together — is at "
         "most 3. Below the targets: whether the first-visit queue settles, and how busy each pool is.",
         "",

@@ -97,7 +97,7 @@ def monthly_followup(run: Services, hh: Household, rewrite: bool) -> None:
     else:
         task = "followup"
     record = [due, None]  # recorded when due: one still queued when the run ends counts as not done
-    run.rec.followups.append(record)
+    run.rec.followup(hh, record)
     run.tasks.start(hh.caseworker, task, hh, deadline=due + units.MONTH, started=lambda t: record.__setitem__(1, t))
 
 

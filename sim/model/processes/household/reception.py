@@ -49,6 +49,7 @@ def reception(run: Services, hh: Household) -> Generator:
     if hh.acute:
         yield from run.tasks.work(staff.pre_assessment, "acute", hh)
         run.rec.acute_decisions.append((env.now, env.now - arrived))
+        run.rec.by_group("acute_decision", hh, (env.now, env.now - arrived))
     if hh.home_visit:
         yield from run.tasks.work(staff.pre_assessment, "home_visit", hh)
     # The letter gives the household notice to gather documents (with a first-visit time, or asking
@@ -69,12 +70,16 @@ def after_notice(run: Services, hh: Household, arrived: float, notice: float) ->
     if run.cfg.org.reception.workflow == "first_visit":
         visit = yield from run.tasks.work(staff.first_visit, "first_visit", hh)
         run.rec.first_visit_waits.append((visit, visit - arrived))
+        run.rec.by_group("first_visit_wait", hh, (visit, visit - arrived))
         yield from run.tasks.work(staff.first_visit, "decision", hh)
         run.rec.reception_decisions.append((env.now, env.now - visit))
+        run.rec.by_group("reception_decision", hh, (env.now, env.now - visit))
     else:  # Södermalm: the complete application is decided on the papers; the first visit is investigation's
         started = yield from run.tasks.work(staff.first_visit, "decision", hh)
         run.rec.first_visit_waits.append((started, started - arrived))
+        run.rec.by_group("first_visit_wait", hh, (started, started - arrived))
         run.rec.reception_decisions.append((env.now, env.now - complete))
+        run.rec.by_group("reception_decision", hh, (env.now, env.now - complete))
     if hh.refused:
         run.rec.move(hh, "exited")
         return None

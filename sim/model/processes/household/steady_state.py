@@ -169,6 +169,7 @@ def seed(run: Services) -> int:
         hh = Household(id=-(k + 1), arrived=p.arrived, rng=run.streams.initial_household(k),
                        target_group=p.group, acute=False, home_visit=False, screened_out=False, refused=p.refused,
                        need_months=p.need_months)
+        hh.monthly_sek = run.population.monthly_sek(hh)
         run.population.adopt(hh)
         hh.closed_by = p.closed_by
         if p.stage in ("reception", "closing"):
