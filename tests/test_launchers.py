@@ -146,12 +146,16 @@ def test_a_sweep_on_slurm_aggregates_to_the_local_run_bit_for_bit(slurm, tmp_pat
     out = tmp_path / "sweep"
     proc = sweep(out, *slurm_launcher(), shards=2)
     assert_same_results(out, local_run)
+    assert_one_completed_array_task_per_shard(out, 2, "caseflow-default")
+    assert "Report:" in proc.stdout
+
+
+def assert_one_completed_array_task_per_shard(out: Path, shards: int, job_name: str) -> None:
     job_ids = sorted(p.name for p in (out / ".submitit").iterdir() if p.is_dir() and "_" in p.name)
-    assert len(job_ids) == 2, job_ids  # one Slurm array task per shard
+    assert len(job_ids) == shards, job_ids  # one Slurm array task per shard
     states = subprocess.run(["sacct", "-n", "-X", "-o", "JobID,JobName%40,State", "-j", job_ids[0].split("_")[0]],
                             capture_output=True, text=True, check=True).stdout
-    assert states.count("COMPLETED") == 2 and "caseflow-default" in states, states
-    assert "Report:" in proc.stdout
+    assert states.count("COMPLETED") == shards and job_name in states, states
 
 
 def test_a_job_cancelled_with_scancel_is_reported_by_name_not_waited_for(slurm, tmp_path):
@@ -246,8 +250,4 @@ def test_a_sweep_on_slurm_gives_the_local_pools_bytes(slurm, tmp_path, points_lo
     proc = points_sweep("-m", "shards=3", *slurm_launcher(), f"hydra.sweep.dir={out}")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert_same_points(out, points_local)
-    job_ids = sorted(p.name for p in (out / ".submitit").iterdir() if p.is_dir() and "_" in p.name)
-    assert len(job_ids) == 3, job_ids  # one Slurm array task per shard
-    states = subprocess.run(["sacct", "-n", "-X", "-o", "JobID,JobName%40,State", "-j", job_ids[0].split("_")[0]],
-                            capture_output=True, text=True, check=True).stdout
-    assert states.count("COMPLETED") == 3 and "caseflow-sweep-notice_grid" in states, states
+    assert_one_completed_array_task_per_shard(out, 3, "caseflow-sweep-notice_grid")
