@@ -128,6 +128,10 @@ def test_a_surface_not_over_two_of_the_designs_keys_is_refused(tmp_path, args, s
     (["sweep.metrics=[first_visit_wiat]"], "did you mean first_visit_wait_weeks"),
     (["replications=1"], "at least 2"),
     (["sweep.design.params={org.payment.cash_office:[1.0,3.0]}"], "write +sweep.design.params={org.payment"),
+    (["sweep.design.params.org.reception.caseworkers=[1,2]"],
+     "write 'sweep.design.params={org.reception.caseworkers:[1,2]}'"),
+    (["sweep.org=nowhere"], "sweep.org = 'nowhere': no org 'nowhere'"),
+    (["sweep.horizon_weeks=10"], "sweep.warmup_weeks = 26.0: must be below the horizon (sweep.horizon_weeks = 10)"),
 ])
 def test_a_mistake_on_the_command_line_is_one_line_naming_the_key(tmp_path, args, says):
     proc = run_cli(*args, f"hydra.run.dir={tmp_path / 'out'}", cwd=tmp_path)

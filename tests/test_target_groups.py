@@ -107,3 +107,15 @@ def test_the_groups_shares_of_the_stock_follow_their_shares_of_the_inflow(hv):
         p = shares[g] / sum(shares.values())
         se = math.sqrt(p * (1 - p) / total)
         assert abs(s[f"by_group.{g}.households_per_year"] / total - p) < 4 * se, g
+
+
+@pytest.mark.parametrize("dotted, key", [
+    ({"org.assistance.group_factor": {"youth": 2.0}}, "org.assistance.group_factor.youth"),
+    ({"org.assistance.sek_per_household_month": -1.0}, "org.assistance.sek_per_household_month"),
+])
+def test_a_bad_assistance_setting_is_refused_by_key(dotted, key):
+    from sim.config.schema import ConfigError
+
+    with pytest.raises(ConfigError) as err:
+        make_config("farsta", dotted=dotted)
+    assert err.value.key == key

@@ -158,6 +158,11 @@ def as_user_error(err: BaseException, groups: dict[str, list[str]] | None = None
             if not options and "use +" in top and str(value).startswith("{"):  # a new key of a free dict
                 return ConfigError(written, value, f"adds a key to {written}: write +{written}={value} to add "
                                                    "it (without +, only the keys already there can change)")
+            parent = str(key).rpartition(".")[0]  # a free dict (no fields) reached with dots: its keys hold dots
+            if not options and parent and written.startswith(parent + ".") and written != str(key):
+                inner = written[len(parent) + 1:]
+                return ConfigError(written, value, f"{parent} holds keys that contain dots: write "
+                                                   f"'{parent}={{{inner}:{value}}}' (+ before it to add a key)")
             return unknown_key(str(key), value, options, written, source)
         if type(e).__name__ == "ValidationError":
             name = str(key).rpartition(".")[2]

@@ -91,6 +91,11 @@ LIMITS: dict[str, Limit] = {
     # households
     "org.households.need_months.mean": Limit(0, 600, "months", "50 years on assistance at most", open_low=True),
     "org.households.return_gap_months.mean": Limit(0, 600, "months", "50 years", open_low=True),
+    # economic assistance paid (issue 17): 004's 2010 means are 7,171-7,674 SEK a household-month; 0 counts no money
+    "org.assistance.sek_per_household_month": Limit(0, 200_000, "SEK", "a household-month's assistance; 0: "
+                                                    "no money counted"),
+    "org.assistance.group_factor.*": Limit(0, 10, "x the district's mean", "a group's amount relative to the "
+                                           "district's", open_low=True),
     "process.rewrite_every_months.mean": Limit(0, 120, "months", "004: every 3-4 months", open_low=True),
     "workforce.*.length_weeks.mean": Limit(0, 520, "weeks", "an absence of at most 10 years", open_low=True),
     "*.cv": Limit(0, 10, "", "a coefficient of variation; above 10 a lognormal or gamma is almost all "
@@ -373,6 +378,10 @@ def validate(cfg: Config) -> Config:
         _share(f"org.households.{name}", getattr(hh, name))
     _dist("org.households.need_months", hh.need_months)
     _dist("org.households.return_gap_months", hh.return_gap_months)
+    for name in org.assistance.group_factor:  # a misspelt group would silently get the district's mean
+        if name not in TARGET_GROUPS:
+            raise ConfigError(f"org.assistance.group_factor.{name}", org.assistance.group_factor[name],
+                              f"unknown group; allowed: {', '.join(TARGET_GROUPS)}")
 
     for name, value in vars(proc).items():
         key = f"process.{name}"

@@ -132,9 +132,22 @@ def plan(sweep: SweepSpec):
         n, order, planned = compare.plan(spec, None, runs_limit="points_x_replications")
         check_metrics(sweep.org, sweep.metrics)  # a misspelt figure is named before any replication runs
     except ConfigError as err:
-        key = err.key if err.key in ("replications", "points_x_replications") else f"sweep.{err.key}"
-        raise ConfigError(key, err.value, err.allowed) from None
+        raise as_sweep_error(err) from None
     return spec, design_points, n, order, planned
+
+
+def as_sweep_error(err: ConfigError) -> ConfigError:
+    """An experiment's error, named by the key of the sweep file the user wrote (``sweep.org``, not a variant's)."""
+    key, allowed = err.key, str(err.allowed)
+    if key in ("replications", "points_x_replications"):
+        return ConfigError(key, err.value, err.allowed)
+    if key.startswith("experiment.variants.") and key.split(": ", 1)[-1] == "org":  # every point has the org
+        return ConfigError("sweep.org", err.value, allowed)
+    if key in ("experiment.horizon_weeks", "experiment.warmup_weeks"):
+        key = "sweep." + key.split(".", 1)[1]
+    return ConfigError(key if key.startswith("sweep.") else f"sweep.{key}", err.value,
+                       allowed.replace("experiment.horizon_weeks", "sweep.horizon_weeks")
+                       .replace("experiment.warmup_weeks", "sweep.warmup_weeks"))
 
 
 def run_sweep(sweep: SweepSpec, out_dir: Path, workers: int | None = None, claimed=None,

@@ -314,6 +314,8 @@ def org_defaults() -> dict[str, object]:
             continue
         if key == "households.target_groups":  # one row per group in a sheet
             out.update({f"{key}.{group}": value.get(group, 0.0) for group in TARGET_GROUPS})
+        elif isinstance(value, dict):  # a free mapping (assistance.group_factor): not a row of a staffing sheet
+            continue
         else:
             out[key] = value
     return out
