@@ -29,8 +29,9 @@ CONTRACT = (
 WEEKLY_COLUMNS = (
     "week", "reception", "referral", "long_term", "dormant", "first_visit_queue", "referral_queue",
     "reception_caseload_per_caseworker", "caseload_per_caseworker", "caseload_per_payment_officer",
-    "max_caseload_per_caseworker", "overflow", "reinforcement_active", "first_visit_wait_weeks",
-    "households_in_stock",
+    "max_caseload_per_caseworker", "overflow", "reinforcement_active",
+    *(f"{what}.{group}" for group in ("labour_market", "sick_listed", "young_adult") for what in ("stock", "caseload")),
+    "first_visit_wait_weeks", "households_in_stock",
 )
 
 
