@@ -261,3 +261,12 @@ def test_an_interval_end_that_is_not_zero_is_never_shown_as_zero():
     kpi = gs.FIGURES[1]  # follow-ups on time, one decimal of percentage points
     r = {"diff": -0.002, "diff_ci_low": -0.003, "diff_ci_high": -0.0004}
     assert gs.difference(kpi, r) == "−0.20 (−0.30 to −0.04)"
+
+
+def test_a_group_better_on_one_figure_and_worse_on_another_is_said_once_as_mixed():
+    """Labour market: shorter wait but fewer follow-ups on time; young adults: fewer follow-ups on time."""
+    s = summary({WAIT_LM: (-0.5, -0.7, -0.3), FUP_LM: (-0.1, -0.15, -0.05), FUP_YA: (-0.1, -0.15, -0.05)})
+    text = gs.tradeoff(s, BASE, VAR)
+    assert text.count("labour market") == 1, text
+    assert "mixed for labour market (better on first-visit wait −0.50 weeks, worse on follow-ups" in text, text
+    assert "worse for young adults 18–25" in text and EXPENSE in text, text

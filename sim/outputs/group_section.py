@@ -148,9 +148,15 @@ def tradeoff(summary: pd.DataFrame, baseline: str, variant: str) -> str:
     c = calls(summary, baseline, variant)
     better, worse = c["better"], c["worse"]
     expense = any(g != h for g in better for h in worse)
-    if expense:
-        return (f"Helps one group at another's expense: better for {_who(better)}, but worse for "
-                f"{_who(worse)}.")
+    if expense:  # each group said once: better, worse, or mixed (better on one figure, worse on another)
+        only_better = {g: v for g, v in better.items() if g not in worse}
+        only_worse = {g: v for g, v in worse.items() if g not in better}
+        mixed = [g for g in better if g in worse]
+        parts = [f"better for {_who(only_better)}" if only_better else "",
+                 f"worse for {_who(only_worse)}" if only_worse else "",
+                 "; ".join(f"mixed for {group_name(g)} (better on {', '.join(better[g])}, worse on "
+                           f"{', '.join(worse[g])})" for g in mixed)]
+        return "Helps one group at another's expense: " + ", but ".join(p for p in parts if p) + "."
     if worse and better:  # one group only, better on one figure and worse on another
         (group, lost), = worse.items()
         return (f"Mixed for {group_name(group)}: better on {', '.join(better[group])}, worse on {', '.join(lost)}; "
