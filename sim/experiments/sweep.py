@@ -1,4 +1,4 @@
-"""A sweep: a design over config keys, every point run with the same replications (issue 16, its core).
+"""A sweep: a design over config keys, every point run with the same replications (issue 16).
 
 A sweep runs as an experiment whose variants are the design's points (``p0000``, ``p0001``, …): the same
 replication cache (resumable, self-checking), the same process pool, and replication k of every point on
