@@ -22,6 +22,7 @@ from omegaconf import DictConfig
 from sim.cli import hydra_record, removed_if_empty_on_failure, run_hydra_app
 from sim.config.errors import UserError, fail
 from sim.config.schema import ConfigError
+from sim.experiments.spec import check_app_keys
 
 
 @hydra.main(version_base="1.3", config_path="../configs", config_name="sweep_app")
@@ -32,7 +33,7 @@ def main(cfg: DictConfig) -> dict | None:
         from sim.experiments.sweep import from_config, run_shard
 
         try:
-            check_app_keys(cfg)
+            check_app_keys(cfg, "sweep")
             workers = checked_workers(cfg.workers)
             return run_shard(from_config(cfg), sweep_dir(hc.sweep.dir), int(cfg.shard), int(cfg.shards), workers,
                              claimed=hydra_record(cfg))
@@ -48,7 +49,7 @@ def run(cfg: DictConfig, out_dir: Path) -> None:
     from sim.experiments.sweep import from_config, run_sweep, summary_text
 
     try:
-        check_app_keys(cfg)
+        check_app_keys(cfg, "sweep")
         if cfg.shards != 1:  # not silently everything here when a split was asked for
             raise ConfigError("shards", cfg.shards, "splits a multirun's runs over jobs: add -m (python -m sim.sweep "
                               "-m sweep=<name> shards=N); without -m every run runs here")
@@ -57,24 +58,6 @@ def run(cfg: DictConfig, out_dir: Path) -> None:
     except UserError as err:
         fail(err)
     print(summary_text(sweep, per_point, out_dir))
-
-
-def check_app_keys(cfg: DictConfig) -> None:
-    """Refuse a key the sweep app does not have; a model setting (``+org.reception.caseworkers=3``) is pointed
-    to ``sweep.overrides``, which applies it to every point."""
-    from dataclasses import fields
-
-    from sim.config.compose import check_keys
-    from sim.config.schema import Config
-
-    try:
-        check_keys(cfg)
-    except ConfigError as err:
-        if err.key.split(".")[0] in {f.name for f in fields(Config)}:
-            raise ConfigError(err.key, err.value, "not a key of python -m sim.sweep; a model setting for every "
-                              f"point goes into the sweep's overrides, e.g. 'sweep.overrides=[\"{err.key}=<value>\"]'"
-                              ", or into the design (sweep.design.params)") from None
-        raise
 
 
 def checked_workers(workers):

@@ -90,9 +90,18 @@ def for_district(spec: ExperimentSpec) -> ExperimentSpec:
     return replace(spec, district=name, title=title, question=question)
 
 
-def check_app_keys(cfg) -> None:
-    """Refuse a key the experiment app does not have; a model setting (``+org.reception.caseworkers=3``) is
-    pointed to ``experiment.overrides``, which applies it to every variant."""
+# what a model setting given at the top level is pointed to, per command (its app's own overrides list)
+_SETTING_GOES = {
+    "experiment": ("python -m sim.experiment", "variant", "experiment",
+                   "or into one variant's list in the experiment file"),
+    "sweep": ("python -m sim.sweep", "point", "sweep", "or into the design (sweep.design.params)"),
+}
+
+
+def check_app_keys(cfg, app: str = "experiment") -> None:
+    """Refuse a key the command's app does not have; a model setting (``+org.reception.caseworkers=3``) is
+    pointed to the app's overrides (``experiment.overrides``, ``sweep.overrides``), which apply to every variant
+    or point."""
     from dataclasses import fields
 
     from sim.config.compose import check_keys
@@ -102,9 +111,10 @@ def check_app_keys(cfg) -> None:
         check_keys(cfg)
     except ConfigError as err:
         if err.key.split(".")[0] in {f.name for f in fields(Config)}:
-            raise ConfigError(err.key, err.value, "not a key of python -m sim.experiment; a model setting for every "
-                              f"variant goes into the experiment's overrides, e.g. 'experiment.overrides=[\"{err.key}"
-                              "=<value>\"]', or into one variant's list in the experiment file") from None
+            command, each, node, other = _SETTING_GOES[app]
+            raise ConfigError(err.key, err.value, f"not a key of {command}; a model setting for every {each} goes "
+                              f"into the {node}'s overrides, e.g. '{node}.overrides=[\"{err.key}=<value>\"]', "
+                              f"{other}") from None
         raise
 
 
