@@ -65,7 +65,7 @@ def run(cfg: DictConfig, out_dir: Path, given: list[str] | tuple[str, ...] = ())
     except UserError as err:
         fail(err)
     n = app.experiment.replications if app.replications is None else app.replications
-    print(report.text_summary(for_district(app.experiment), n, summary))
+    print(report.text_summary(for_district(app.experiment), n, summary, summary.attrs.get("assumptions")))
     print(f"\nReport: {out_dir / 'report.html'}")
 
 

@@ -347,3 +347,46 @@ def test_a_resumed_experiment_recomputes_only_the_missing_replication(tmp_path, 
             assert p.stat().st_mtime_ns == stamps[p.name], f"{p.name} was rewritten"
     assert (tmp_path / "results.csv").read_bytes() == first_csv
     assert (tmp_path / "summary.csv").read_bytes() == first_summary
+
+
+# --- comparing under an assumption (issue 17: with and without the casework effect) ------------------------------
+
+CASEWORK = {"casework_effect": ["process.casework_effect.enabled=true"]}
+
+
+def test_an_assumption_runs_every_variant_again_on_the_same_seeds_and_compares_it_with_its_own_baseline(tmp_path):
+    spec = tiny_spec(assumptions=CASEWORK)
+    frame, summary, _ = run_tiny(tmp_path, spec)
+    arms = {f"{BASELINE}@casework_effect", f"{VARIANT}@casework_effect"}
+    assert set(frame["variant"].astype(str)) == {BASELINE, VARIANT} | arms
+    assert set(summary["variant"].astype(str)) == {BASELINE, VARIANT}  # the main comparison is without
+    under = pd.read_csv(tmp_path / "summary_assumptions.csv")
+    assert set(under["assumption"]) == {"casework_effect"}
+    # paired with the baseline under the same assumption, replication by replication
+    wide = frame[frame["metric"] == "total_cost_sek_per_year"].pivot(index="replication", columns="variant",
+                                                                     values="value")
+    row = under[(under["variant"] == VARIANT) & (under["metric"] == "total_cost_sek_per_year")].iloc[0]
+    expected = (wide[f"{VARIANT}@casework_effect"] - wide[f"{BASELINE}@casework_effect"]).mean()
+    assert row["diff"] == pytest.approx(expected, rel=1e-12)
+    # the effect was on there and off in the main comparison
+    speed = under[under["metric"] == "need_clock.speed"]["mean"]
+    assert (speed != 1.0).all()
+    assert (summary.loc[summary["metric"] == "need_clock.speed", "mean"] == 1.0).all()
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "Without the casework effect:" in html and "With the casework effect (an assumption):" in html
+
+
+def test_an_experiment_with_an_assumption_does_not_reuse_the_folder_of_one_without(tmp_path):
+    run_tiny(tmp_path)
+    with pytest.raises(ConfigError, match="assumptions"):
+        run_tiny(tmp_path, tiny_spec(assumptions=CASEWORK))
+
+
+@pytest.mark.parametrize("assumptions, words", [
+    ({"casework effect": ["process.casework_effect.enabled=true"]}, "letters, digits and underscores"),
+    ({"casework_effect": []}, "list the overrides"),
+    ({"casework_effect": ["process.casework_effect.enabld=true"]}, "experiment.assumptions.casework_effect"),
+])
+def test_a_bad_assumption_is_refused_by_key(tmp_path, assumptions, words):
+    with pytest.raises(ConfigError, match=words):
+        run_tiny(tmp_path, tiny_spec(assumptions=assumptions))

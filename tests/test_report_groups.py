@@ -218,11 +218,36 @@ def test_the_money_section_shows_the_three_figures_and_why_staff_cannot_pay_for_
         ("assistance paid", "100.0 (98.0–102.0)", "99.7 (97.7–101.7)", "−0.3 (−0.8 to +0.2)"),
         ("total: staff cost + assistance", "120.0 (118.0–122.0)", "121.5 (119.5–123.5)", "+1.5 (+1.0 to +2.0)"),
     ]
-    assert "does not depend on how caseworkers work" in page and "cannot pay for itself here" in page
+    assert "does not depend on how caseworkers work" in page and "cannot pay for itself there" in page
+    assert "Without the casework effect" not in page  # one comparison: no with/without headings
     # the headline lists leave money to its own sentence: no "better"/"worse" for assistance in the gist
     assert "assistance paid" not in report.gist(SPEC, s, VAR).split("Staff cost")[0]
     text = report.text_summary(SPEC, 10, s)
     assert "  = money: “broad” costs more" in text and "  = by target group: No group is clearly worse off" in text
+
+
+def _with_speed(frame: pd.DataFrame, speed: float) -> pd.DataFrame:
+    """The frame with the need clock's speed (1 exactly: the casework effect off)."""
+    rows = [{"variant": v, "metric": "need_clock.speed", "mean": speed, "ci_low": speed, "ci_high": speed,
+             "diff": 0.0, "diff_ci_low": 0.0, "diff_ci_high": 0.0, "queue_settles": "yes"} for v in (BASE, VAR)]
+    out = pd.concat([frame.astype({"variant": str}), pd.DataFrame(rows)], ignore_index=True)
+    out["variant"] = pd.Categorical(out["variant"], categories=[BASE, VAR], ordered=True)
+    return out
+
+
+def test_the_money_section_says_what_a_variant_costs_with_and_without_the_casework_effect():
+    """Without: it costs more; with the assumption (less assistance paid): it pays for itself. Both said, each from
+    its own paired interval, and the note explains the assumption."""
+    without = _with_speed(summary(money={TOTAL: (1.5e6, 1.0e6, 2.0e6)}), 1.0)
+    with_effect = _with_speed(summary(money={TOTAL: (-2.0e6, -3.0e6, -0.02e6)}), 1.02)
+    page = report.money_section(SPEC, without, {"casework_effect": with_effect})
+    assert re.search(r"<b>Without the casework effect:</b> “[^”]+” costs more", page)
+    # the interval's upper end (−0.02 MSEK) is said, not rounded to 0.0
+    assert re.search(r"<b>With the casework effect \(an assumption\):</b> “[^”]+” pays for itself: .*"
+                     r"\(95 % CI 0\.02 to 3\.00\)", page)
+    assert "scaled so that the district as the study found it keeps its months" in page
+    line = report.gist(SPEC, without, VAR, {"casework_effect": with_effect})
+    assert "With the assistance paid: costs more; with the casework effect (an assumption): pays for itself." in line
 
 
 def test_the_money_figure_draws_the_differences_and_says_the_verdict():

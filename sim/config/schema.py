@@ -110,6 +110,21 @@ class Assistance(Frozen):
 
 
 @dataclass
+class CaseworkReference(Frozen):
+    """Shares of the district's long-term household-months, as its own organisation runs (issue 17, part 2).
+
+    Model output, not a study figure: each org file gives what ``need_clock.*_share`` measures for the district
+    as the study found it (tests/test_need_clock.py checks them against a run). The need clock divides by the
+    casework effect's mean over these shares, so the district keeps its months on assistance.
+    """
+
+    on_time: float = 0.0  # the month's follow-up started on time
+    missed: float = 0.0  # the month's follow-up was squeezed out
+    handover: float = 0.0  # a change of caseworker within process.casework_effect.handover_months
+    late_payment: float = 0.0  # the month's payment was late
+
+
+@dataclass
 class CityDistrict(Frozen):
     """One district of a city (``org.kind: city``): a district file it is modelled on, scaled."""
 
@@ -159,6 +174,7 @@ class Org(Frozen):
     payment_pairing: str = "caseworker_owns"
     households: Households = field(default_factory=Households)
     assistance: Assistance = field(default_factory=Assistance)
+    casework_reference: CaseworkReference = field(default_factory=CaseworkReference)
     # Caseworker-days of on-call phone duty (telefonjour) per working day, taken in turn by the
     # reception and long-term caseworkers (a rota; Ramböll 002 finds on-call phone 3–10 % of the week)
     on_call_per_day: float = 0.0
@@ -170,6 +186,31 @@ class Org(Frozen):
     # Task durations fitted to the municipality's own records: a Process duration name -> Dist,
     # replacing process.<name> for this district.
     durations: dict[str, Dist] = field(default_factory=dict)
+
+
+@dataclass
+class CaseworkEffect(Frozen):
+    """How casework changes the time a household needs assistance (issue 17, part 2; sim/model/need_clock.py).
+
+    Off by default: a household's need is then drawn on arrival and nothing a caseworker does changes it. On,
+    each long-term month uses up the product of these factors (divided by the district's reference) months of
+    need: a monthly exit-hazard multiplier. No seed gives them; the central values and ranges are assumptions
+    read from welfare-to-work evidence (docs/evidence/casework_and_exits.md, "Suggested ranges").
+    """
+
+    enabled: bool = False
+    # assumption: a follow-up started on time (an active plan). Graversen & van Ours 2008 HR 1.22-1.30, Böheim
+    # et al. 2023 HR 1.16 (1.12-1.20), Liljeberg & Lundin 2010 1.06-1.18; Persson & Vikman 2014 find no average
+    # effect in Swedish social assistance. Range 1.0-1.3
+    on_time: float = 1.15
+    # assumption: a follow-up squeezed out. Schiprowski 2020: one lost meeting +5 % duration (0 for the weakest
+    # caseworkers, twice that for the better half). Range 0.8-1.0
+    missed: float = 0.9
+    # assumption: no direct study; a handover is like one or two lost meetings (Schiprowski 2020). Range 0.85-1.0
+    handover: float = 0.93
+    handover_months: float = 3.0  # assumption: how long a handover slows the household
+    # assumption: no outcome evidence, only hardship (UK Universal Credit wait). Range 0.9-1.0
+    late_payment: float = 0.97
 
 
 @dataclass
@@ -221,6 +262,7 @@ class Process(Frozen):
     # (the default: nothing is lost), or, for the tasks listed here, finished the same day in
     # overtime — the seat is free the next morning and the extra hours are counted as overtime.
     finish_same_day: list[str] = field(default_factory=list)
+    casework_effect: CaseworkEffect = field(default_factory=CaseworkEffect)
 
 
 @dataclass

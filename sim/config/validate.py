@@ -96,6 +96,11 @@ LIMITS: dict[str, Limit] = {
                                                     "no money counted"),
     "org.assistance.group_factor.*": Limit(0, 10, "x the district's mean", "a group's amount relative to the "
                                            "district's", open_low=True),
+    # the casework effect (issue 17): monthly exit-hazard multipliers, 1 = no effect; the evidence spans 0.8-1.3
+    "process.casework_effect.handover_months": Limit(0, 120, "months", "10 years"),
+    "process.casework_effect.*": Limit(0, 10, "x the monthly exit hazard", "a hazard multiplier (1: no effect; "
+                                       "docs/evidence/casework_and_exits.md gives 0.8-1.3)", open_low=True),
+    "org.casework_reference.*": Limit(0, 1, "", "a share of the long-term household-months"),
     "process.rewrite_every_months.mean": Limit(0, 120, "months", "004: every 3-4 months", open_low=True),
     "workforce.*.length_weeks.mean": Limit(0, 520, "weeks", "an absence of at most 10 years", open_low=True),
     "*.cv": Limit(0, 10, "", "a coefficient of variation; above 10 a lognormal or gamma is almost all "
@@ -382,6 +387,10 @@ def validate(cfg: Config) -> Config:
         if name not in TARGET_GROUPS:
             raise ConfigError(f"org.assistance.group_factor.{name}", org.assistance.group_factor[name],
                               f"unknown group; allowed: {', '.join(TARGET_GROUPS)}")
+    ref = org.casework_reference  # the need clock's reference: shares of the same months
+    if ref.on_time + ref.missed > 1:
+        raise ConfigError("org.casework_reference.missed", ref.missed, f"at most 1 - on_time ({1 - ref.on_time:g}): "
+                          "a month's follow-up is on time, late or missed")
 
     for name, value in vars(proc).items():
         key = f"process.{name}"

@@ -28,29 +28,37 @@ from sim.config.schema import ConfigError
 from sim.config.vocabulary import REDUCTIONS
 from sim.experiments import runner, single_run
 from sim.experiments import shards as sharding
-from sim.experiments.spec import ExperimentSpec, IncompleteSweep, check, for_district
+from sim.experiments.spec import ARM, ExperimentSpec, IncompleteSweep, arm_name, check, for_district
 from sim.outputs import experiment_plots, report
 from sim.outputs.files import atomic_write, write_csv
 
 
 def variant_configs(spec: ExperimentSpec, replications: int):
-    """(variant, replication, Config) for every run, baseline first; seed k = replication k (CRN)."""
+    """(variant, replication, Config) for every run, baseline first; seed k = replication k (CRN).
+
+    Then, for each of ``spec.assumptions``, every variant again with the assumption's overrides added, named
+    ``<variant>@<assumption>`` (same seeds). Returns the variants' order (without the assumptions) and the runs.
+    """
     order = [spec.baseline] + [v for v in spec.variants if v != spec.baseline]
     common = [f"org={spec.org}", f"horizon_weeks={spec.horizon_weeks}", f"warmup_weeks={spec.warmup_weeks}",
               *spec.overrides]
+    named = [(v, list(spec.variants[v]), f"experiment.variants.{v}") for v in order]
+    for name, extra in spec.assumptions.items():
+        named += [(arm_name(v, name), [*spec.variants[v], *extra], f"experiment.assumptions.{name} ({v})")
+                  for v in order]
     try:
-        composed = load_configs(common, [list(spec.variants[v]) for v in order])  # the common part composed once
+        composed = load_configs(common, [o for _, o, _ in named])  # the common part composed once
     except UserError:
-        composed = [None] * len(order)  # name the variant that fails: compose them one by one
+        composed = [None] * len(named)  # name the variant that fails: compose them one by one
     out = []
-    for variant, base in zip(order, composed):
+    for (variant, overrides, where), base in zip(named, composed):
         try:
-            base = base or load_config([*common, *spec.variants[variant]])
+            base = base or load_config([*common, *overrides])
         except ConfigError as err:
-            raise ConfigError(f"experiment.variants.{variant}: {err.key}", err.value, err.allowed) from None
+            raise ConfigError(f"{where}: {err.key}", err.value, err.allowed) from None
         except Exception as err:  # Hydra composition errors: unknown group option, bad override...
             message = str(err).strip().splitlines()[0]
-            raise ConfigError(f"experiment.variants.{variant}", list(spec.variants[variant]), message) from None
+            raise ConfigError(where, overrides, message) from None
         if base.org.kind in REDUCTIONS:
             raise ConfigError("experiment.org", spec.org, f"a district or a city (org={spec.org} is a validation "
                               f"reduction: python -m sim org={spec.org})")
@@ -139,7 +147,9 @@ def run_experiment(spec: ExperimentSpec, out_dir: Path, replications: int | None
         claimed()
     say_estimate([c for _, _, c in planned], workers)
     results = runner.run_many([c for _, _, c in planned], cache_dir=out_dir / "replications", workers=workers,
-                              label=f"{spec.name}: {len(order)} variants x {n}", job=runner.run_detail,
+                              label=f"{spec.name}: {len(order)} variants x {n}" + (
+                                  f" x {1 + len(spec.assumptions)} (with and without the assumptions)"
+                                  if spec.assumptions else ""), job=runner.run_detail,
                               replications=[k for _, k, _ in planned])
     return write_outputs(spec, out_dir, n, order, planned, results)
 
@@ -178,18 +188,36 @@ def finish(out_dir: Path, job_name: str = "experiment", command: str = "") -> pd
 
 def write_outputs(spec: ExperimentSpec, out_dir: Path, n: int, order: list[str], planned: list,
                   results: list[dict]) -> tuple[pd.DataFrame, pd.DataFrame, list[dict]]:
-    """results.csv/.parquet, summary.csv, plots and report.html, each written atomically."""
+    """results.csv/.parquet, summary.csv, plots and report.html, each written atomically.
+
+    results.csv holds every run, the assumptions' included (``<variant>@<assumption>``); summary.csv compares the
+    variants without them, and summary_assumptions.csv compares them under each assumption (column
+    ``assumption``), paired with the baseline under the same assumption.
+    """
     spec = for_district(spec)
     runs = [(v, k) for v, k, _ in planned]
-    frame = tidy(order, runs, results)
-    summary = aggregate(frame, spec.baseline)
+    arms = [arm_name(v, a) for a in spec.assumptions for v in order]
+    frame = tidy(order + arms, runs, results)
+    main = frame[frame["variant"].isin(order)].copy()
+    main["variant"] = pd.Categorical(main["variant"].astype(str), categories=order, ordered=True)
+    summary = aggregate(main, spec.baseline)
+    under = {}
+    for name in spec.assumptions:
+        rows = frame[frame["variant"].astype(str).str.endswith(ARM + name)].copy()
+        rows["variant"] = pd.Categorical(rows["variant"].astype(str).str.removesuffix(ARM + name),
+                                         categories=order, ordered=True)
+        under[name] = aggregate(rows, spec.baseline)
     write_csv(out_dir / "results.csv", frame)
     atomic_write(out_dir / "results.parquet", lambda tmp: frame.to_parquet(tmp, index=False))
     write_csv(out_dir / "summary.csv", summary)
-    details = [dict(variant=v, replication=k, **r) for (v, k), r in zip(runs, results)]
+    summary.attrs["assumptions"] = under  # for the terminal's summary (sim/experiment.py)
+    if under:
+        write_csv(out_dir / "summary_assumptions.csv",
+                  pd.concat([s.assign(assumption=name) for name, s in under.items()], ignore_index=True))
+    details = [dict(variant=v, replication=k, **r) for (v, k), r in zip(runs, results) if v in order]
     figures = experiment_plots.all_plots(spec, order, summary, details, out_dir)
-    atomic_write(out_dir / "report.html",
-                 lambda tmp: tmp.write_text(report.html(spec, order, n, summary, figures), encoding="utf-8"))
+    atomic_write(out_dir / "report.html", lambda tmp: tmp.write_text(
+        report.html(spec, order, n, summary, figures, assumptions=under), encoding="utf-8"))
     return frame, summary, details
 
 

@@ -32,7 +32,7 @@ PLAN = "experiment.json"
 IDENTITY = "experiment_identity.json"
 # What changes an experiment's results. Not the replications (adding some to a run must work), nor the
 # title, question or district name (they change the report's words, not its numbers).
-IDENTIFYING = ("name", "org", "baseline", "variants", "overrides", "horizon_weeks", "warmup_weeks")
+IDENTIFYING = ("name", "org", "baseline", "variants", "overrides", "horizon_weeks", "warmup_weeks", "assumptions")
 
 
 
@@ -55,6 +55,8 @@ def identity(spec: ExperimentSpec) -> dict:
         "overrides": [str(o) for o in spec.overrides],
         "horizon_weeks": float(spec.horizon_weeks), "warmup_weeks": float(spec.warmup_weeks),
     }
+    if spec.assumptions:  # only where there are some, so a folder of an experiment without keeps its identity
+        settings["assumptions"] = {name: [str(o) for o in overrides] for name, overrides in spec.assumptions.items()}
     digest = hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:12]
     return {"experiment": spec.name, "identity": digest, "settings": settings}
 

@@ -32,6 +32,10 @@ class ExperimentSpec:
     baseline: str = ""
     variants: dict[str, list[str]] = field(default_factory=dict)
     overrides: list[str] = field(default_factory=list)  # applied to every variant
+    # Assumptions to compare under (issue 17): name -> overrides. Every variant runs again with each one's overrides
+    # added (same seeds), and the report's money section says what the variant costs with and without it, e.g.
+    # casework_effect: ["process.casework_effect.enabled=true"]. The main comparison is the one without.
+    assumptions: dict[str, list[str]] = field(default_factory=dict)
     # The district's name in the title, question and report; "" takes the org file's name. ``{district}`` in
     # the title or question is replaced by it, so one experiment file serves every district.
     district: str = ""
@@ -199,11 +203,25 @@ def check(spec: ExperimentSpec, replications: int, runs_limit: str = "replicatio
         raise ConfigError("experiment.variants", list(spec.variants),
                           f"needs a variant besides the baseline {spec.baseline} to compare with, "
                           "e.g. broad: [\"variant=[broad]\"]")
+    for name, overrides in spec.assumptions.items():
+        if not name.isidentifier():
+            raise ConfigError(f"experiment.assumptions.{name}", list(overrides),
+                              "name it with letters, digits and underscores (e.g. casework_effect)")
+        if not overrides:
+            raise ConfigError(f"experiment.assumptions.{name}", [], "list the overrides that make the assumption, "
+                              "e.g. [\"process.casework_effect.enabled=true\"]")
     check_horizon(spec)
     if replications < 2:
         raise ConfigError("replications", replications, "must be at least 2 for a confidence interval")
     check_limit("replications", replications)  # before anything is planned: 1e8 replications took 3 GB
-    check_limit(runs_limit, replications * len(spec.variants))
+    check_limit(runs_limit, replications * len(spec.variants) * (1 + len(spec.assumptions)))
+
+
+ARM = "@"  # a variant's runs under an assumption are named <variant>@<assumption> in results.csv
+
+
+def arm_name(variant: str, assumption: str) -> str:
+    return f"{variant}{ARM}{assumption}"
 
 
 class IncompleteSweep(RuntimeError):

@@ -62,14 +62,15 @@ class ExperimentSweep(Callback):
         sharding.check(0, int(config.shards))
         out_dir = sweep_dir(config.hydra.sweep.dir)
         sharding.write_plan(out_dir, spec, n, int(config.shards))  # refused in another experiment's folder
-        _begin(config, "sim.experiment", out_dir, n * len(spec.variants), spec.name, finish)
+        _begin(config, "sim.experiment", out_dir, n * len(spec.variants) * (1 + len(spec.assumptions)), spec.name,
+               finish)
 
     def _end(self) -> None:
         _stop_progress()
         out_dir = _active["out_dir"]
         summary = finish(out_dir, _active["job_name"], _active["command"])
         spec, n, _ = sharding.read_plan(out_dir)
-        print(report.text_summary(spec, n, summary))
+        print(report.text_summary(spec, n, summary, summary.attrs.get("assumptions")))
         print(f"\nReport: {out_dir / 'report.html'}")
         _active.clear()
 

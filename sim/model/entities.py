@@ -35,6 +35,8 @@ class Household:
     misrouted: bool = False
     payments: dict[int, int] = field(default_factory=dict)  # model year -> payments
     monthly_sek: float = 0.0  # assistance paid each month it is paid (its own draw, Population.monthly_sek)
+    handover_at: float = -math.inf  # its last change of caseworker (the need clock, sim/model/need_clock.py)
+    late_paid_at: float = -math.inf  # its last late payment
 
 
 class Desk:

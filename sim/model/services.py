@@ -12,6 +12,7 @@ from typing import Protocol
 import simpy
 
 from sim.config.schema import Config
+from sim.model.need_clock import NeedClock
 from sim.model.policy import Policy
 from sim.model.population import Population
 from sim.model.recorder import Recorder
@@ -32,6 +33,7 @@ class Services(Protocol):
     population: Population
     rec: Recorder
     policy: Policy
+    need_clock: NeedClock
     ledger: TimeLedger
     warmup: float  # working hours: the measurement starts here
     end: float  # working hours: the horizon

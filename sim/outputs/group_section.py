@@ -20,12 +20,15 @@ from sim.config.vocabulary import TARGET_GROUPS
 PREFIX = "by_group."
 GROUP_NAMES = {"labour_market": "labour market", "sick_listed": "sick-listed / rehabilitation",
                "young_adult": "young adults 18–25"}
+# Months on assistance (also the money section's), with no better side: fewer months paid is not by itself help to
+# a household (with the casework effect off they do not depend on the casework at all)
+MONTHS = Kpi("months_on_assistance", "months on assistance", "months a year per household paid", "", 1, 2)
 # The figures shown per group, in this order. Months on assistance and assistance paid have no better side here:
-# less money paid to a group is not help to it, and in this version neither depends on the casework.
+# less money paid to a group is not help to it.
 FIGURES = (
     Kpi("first_visit_wait_weeks", "first-visit wait", "weeks", "lower"),
     Kpi("followups_on_time_share", "follow-ups done on time", "%", "higher", 100, 1),
-    Kpi("months_on_assistance", "months on assistance", "months a year per household paid", "", 1, 2),
+    MONTHS,
     Kpi("caseload_per_caseworker", "caseload of their caseworkers", "households per FTE", "lower", 1, 1),
     Kpi("assistance_sek_per_year", "assistance paid", "MSEK/year", "", 1e-6, 2),
 )
@@ -194,8 +197,9 @@ INTRO = ("Each household belongs to a target group (labour market, sick-listed /
          "(first-visit wait, follow-ups on time, caseload of its caseworkers) and only when the whole interval lies "
          "on one side of zero. The caseload of a group's caseworkers is that of the caseworkers its households are "
          "with, averaged over its households: it can differ from the office's caseload per caseworker. Months on "
-         "assistance and assistance paid are shown, not judged: in this version they do not depend on how "
-         "caseworkers work. “No value”: no such event after the warm-up in some replication "
+         "assistance and assistance paid are shown, not judged: fewer months paid is not by itself help to a "
+         "household, and with the casework effect off (the default) they do not depend on how caseworkers work. "
+         "“No value”: no such event after the warm-up in some replication "
          "(months on assistance need a whole model year, from one new year to the next, inside the measured "
          "period).")
 

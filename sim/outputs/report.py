@@ -94,12 +94,44 @@ STAFF, ASSISTANCE, TOTAL = "cost_sek_per_year", "assistance_sek_per_year", "tota
 MONEY = (STAFF, ASSISTANCE, TOTAL)
 TOGETHER = "staff cost and assistance paid together"
 
-MONEY_NOTE = ("In this version of the model the assistance paid does not depend on how caseworkers work: each "
-              "household's need (how many months it needs assistance) is drawn when it arrives, the same in every "
-              "variant, and every one of those months is paid. A variant changes when the months are paid (a faster "
-              "reception pays them sooner), not how many; the small differences in assistance paid come from which "
-              "payments fall inside the measured period. So a variant that adds staff cannot pay for itself here. "
-              "How casework helps households leave assistance sooner is the next part of the model's development.")
+MONTHS = group_section.MONTHS
+SPEED = "need_clock.speed"  # months of need a long-term month uses up: exactly 1 with the casework effect off
+
+MONEY_NOTE_OFF = ("With the casework effect off (the model as calibrated), the assistance paid does not depend on how "
+                  "caseworkers work: each household's need (how many months it needs assistance) is drawn when it "
+                  "arrives, the same in every variant, and every one of those months is paid. A variant changes when "
+                  "the months are paid (a faster reception pays them sooner), not how many. So a variant that adds "
+                  "staff cannot pay for itself there.")
+MONEY_NOTE_ON = ("With the casework effect on (an assumption, process.casework_effect; docs/model.md, “The casework "
+                 "effect”), each month a household is on assistance uses up more or less of its need depending on "
+                 "its casework: a plan followed up on time speeds its way off assistance, a missed follow-up, a change "
+                 "of caseworker and a late payment slow it (by default x1.15, evidence range 1.0–1.3; x0.9; x0.93 for "
+                 "3 months; x0.97). The factors are scaled so that the district as the study found it keeps its "
+                 "months on assistance; a variant that keeps more follow-ups on time shortens them. No study of "
+                 "Swedish economic assistance measures these factors: the answer is only as good as the assumption.")
+
+
+def casework_on(summary: pd.DataFrame) -> bool:
+    """Whether the runs had the casework effect on (the need clock ran at other than one month a month)."""
+    speed = summary.loc[summary["metric"] == SPEED, "mean"]
+    return bool(len(speed)) and bool((speed != 1.0).any())
+
+
+def money_note(summary: pd.DataFrame, assumptions: dict) -> str:
+    """What the money section rests on: the casework effect off, on, or both (the comparison under assumptions)."""
+    on = [casework_on(s) for s in (summary, *assumptions.values())]
+    if any(on) and not all(on):
+        return MONEY_NOTE_OFF + " " + MONEY_NOTE_ON
+    return MONEY_NOTE_ON if all(on) else MONEY_NOTE_OFF + (" Add the assumption to the experiment to see what "
+                                                           "follows if casework matters (experiment.assumptions, as "
+                                                           "in experiments/default.yaml).")
+
+
+def assumption_label(name: str, under: pd.DataFrame) -> str:
+    """How the report names a comparison under an assumption: 'with the casework effect' or the name."""
+    if name == "casework_effect" or casework_on(under):
+        return "with the casework effect (an assumption)"
+    return f"under the assumption “{name.replace('_', ' ')}”"
 
 
 def has_money(summary: pd.DataFrame) -> bool:
@@ -157,7 +189,10 @@ def money_sentence(spec, summary: pd.DataFrame, variant: str) -> str:
                 "(95 % CI).")
     lo, hi = sorted((abs(low), abs(high)))
     digits = kpi.decimals
-    while fmt(kpi, lo, digits) == fmt(kpi, hi, digits) and low != high and digits < kpi.decimals + 3:
+    # more digits until the bounds differ and neither a nonzero bound reads as 0 ("0.0 to 0.2" of an interval
+    # wholly below zero)
+    while (digits < kpi.decimals + 3 and ((fmt(kpi, lo, digits) == fmt(kpi, hi, digits) and low != high)
+                                          or (lo > 0 and fmt(kpi, lo, digits) == fmt(kpi, 0.0, digits)))):
         digits += 1
     interval = ("the same in every replication" if low == high
                 else f"95 % CI {fmt(kpi, lo, digits)} to {fmt(kpi, hi, digits)}")
@@ -172,21 +207,26 @@ def money_sentence(spec, summary: pd.DataFrame, variant: str) -> str:
 
 def _money_table(spec, summary: pd.DataFrame, variant: str) -> str:
     e = _html.escape
-    names = {STAFF: "staff cost (handling)", ASSISTANCE: "assistance paid", TOTAL: "total: staff cost + assistance"}
+    names = {STAFF: "staff cost (handling)", ASSISTANCE: "assistance paid", TOTAL: "total: staff cost + assistance",
+             MONTHS.key: "months on assistance (a year, per household paid)"}
     rows = []
-    for key in MONEY:
-        kpi = BY_KEY[key]
+    for key in (*MONEY, MONTHS.key):
+        kpi = BY_KEY.get(key, MONTHS)
+        if _row(summary, variant, key) is None:
+            continue
         base, mine = _row(summary, spec.baseline, key), _row(summary, variant, key)
         rows.append(f"<tr><td>{e(names[key])}</td><td>{e(group_section.level(kpi, base))}</td>"
                     f"<td>{e(group_section.level(kpi, mine))}</td><td>{e(group_section.difference(kpi, mine))}</td>"
                     "</tr>")
-    return (f'<div class="scroll"><table class="money"><caption>MSEK a year; mean (95 % CI)</caption>'
+    return (f'<div class="scroll"><table class="money"><caption>MSEK a year (months: a year); mean (95 % CI)</caption>'
             f"<tr><th>figure</th><th>{e(_label(spec.baseline))}</th><th>{e(_label(variant))}</th>"
             f"<th>difference (95 % CI)</th></tr>{''.join(rows)}</table></div>")
 
 
-def money_section(spec, summary: pd.DataFrame) -> str:
-    """The HTML of the money section: per variant its sentence and a table of the three figures."""
+def money_section(spec, summary: pd.DataFrame, assumptions: dict | None = None) -> str:
+    """The HTML of the money section: per variant its sentence and a table of the figures, without and with each
+    assumption (``assumptions``: name -> the summary of the variants run under it)."""
+    assumptions = assumptions or {}
     e = _html.escape
     head = '<h2 id="money">Money: staff cost and assistance paid</h2>'
     if not has_money(summary):
@@ -195,13 +235,17 @@ def money_section(spec, summary: pd.DataFrame) -> str:
     parts = [head, "<p>What the office pays: its staff (handling cost, which follows the staffing) and the economic "
              "assistance it pays out to households. A variant <i>pays for itself</i> only when the total is lower "
              "than the baseline's over the whole 95 % interval of the paired difference; it <i>costs more</i> when "
-             f"the whole interval is above zero; otherwise we cannot tell.</p><p class=\"note\">{e(MONEY_NOTE)}</p>"]
+             f"the whole interval is above zero; otherwise we cannot tell.</p>"
+             f"<p class=\"note\">{e(money_note(summary, assumptions))}</p>"]
+    plain = "with the casework effect (an assumption)" if casework_on(summary) else "without the casework effect"
     for variant in summary["variant"].cat.categories:
         if variant == spec.baseline:
             continue
-        parts.append(f"<h3>{e(_label(variant))} compared with {e(_label(spec.baseline))}</h3>"
-                     f"<p class=\"gist\">{e(money_sentence(spec, summary, variant))}</p>"
-                     f"{_money_table(spec, summary, variant)}")
+        parts.append(f"<h3>{e(_label(variant))} compared with {e(_label(spec.baseline))}</h3>")
+        for label, frame in ((plain, summary), *((assumption_label(n, a), a) for n, a in assumptions.items())):
+            head = f"<b>{e(label[0].upper() + label[1:])}:</b> " if assumptions else ""
+            parts.append(f"<p class=\"gist\">{head}{e(money_sentence(spec, frame, variant))}</p>"
+                         f"{_money_table(spec, frame, variant)}")
     return "".join(parts)
 
 
@@ -209,8 +253,9 @@ SHORT = {"pays for itself": "pays for itself", "costs more": "costs more", "cost
          "cannot tell": "cannot tell whether it pays for itself", "no value": "no value"}
 
 
-def gist(spec, summary: pd.DataFrame, variant: str) -> str:
-    """One sentence per variant: which figures are better, worse, unclear — and what it costs."""
+def gist(spec, summary: pd.DataFrame, variant: str, assumptions: dict | None = None) -> str:
+    """One sentence per variant: which figures are better, worse, unclear — and what it costs (also under each
+    assumption the experiment compares with)."""
     groups: dict[str, list[str]] = {"better": [], "worse": [], "unclear": [], "same": [], "unmeasured": []}
     judge = judged(summary, spec.baseline, variant)
     for kpi in shown(summary):
@@ -230,7 +275,13 @@ def gist(spec, summary: pd.DataFrame, variant: str) -> str:
                      f"Staff cost: {fmt(kpi, abs(cost['diff']))} MSEK a year {'more' if cost['diff'] > 0 else 'less'}.")
     call = money_call(summary, spec.baseline, variant)
     if call:
-        parts.append(f"With the assistance paid: {SHORT[call]}.")
+        calls = [f"With the assistance paid: {SHORT[call]}"]
+        for name, under in (assumptions or {}).items():
+            other = money_call(under, spec.baseline, variant)
+            if other:
+                calls.append(f"{assumption_label(name, under).removesuffix(' (an assumption)')} (an assumption): "
+                             f"{SHORT[other]}")
+        parts.append("; ".join(calls) + ".")
     if not judge:
         parts.insert(0, "Not judged (a first-visit queue that does not settle).")
     return " ".join(parts) or "No headline figure."
@@ -239,8 +290,9 @@ def gist(spec, summary: pd.DataFrame, variant: str) -> str:
 FEW = 5  # fewer replications than this: intervals rest on too few values to say much
 
 
-def notices(spec, replications: int, summary: pd.DataFrame) -> list[str]:
-    """Plain-words cautions about how sure the numbers are: few replications, intervals without width."""
+def notices(spec, replications: int, summary: pd.DataFrame, with_effect: bool = False) -> list[str]:
+    """Plain-words cautions about how sure the numbers are: few replications, intervals without width, and what the
+    money rests on (``with_effect``: the comparison is also made with the casework effect)."""
     out = []
     if replications < FEW:
         out.append(f"Only {replications} replications per variant: the intervals rest on very few values and are "
@@ -253,38 +305,52 @@ def notices(spec, replications: int, summary: pd.DataFrame) -> list[str]:
         these = "this figure does" if len(exact) == 1 else "these figures do"
         out.append(f"Same in every replication (no interval): {', '.join(exact)} — {these} not depend on chance "
                    "in the model (staff cost, for one, follows the staffing), so no interval is shown.")
-    if has_money(summary):
-        out.append("Assistance paid does not depend on how caseworkers work in this version of the model (each "
-                   "household's need is drawn on arrival): a variant that adds staff cannot pay for itself here. "
-                   "See “Money” below.")
+    if has_money(summary) and not casework_on(summary):
+        out.append("Assistance paid does not depend on how caseworkers work in this comparison (the casework "
+                   "effect is off: each household's need is drawn on arrival), so a variant that adds staff cannot "
+                   "pay for itself in it. See “Money” below" + (", which also compares the variants with the "
+                                                                 "casework effect, an assumption." if with_effect
+                                                                 else "."))
+    elif has_money(summary):
+        out.append("The casework effect is on (an assumption): how casework shortens households' time on "
+                   "assistance is not measured by any study of Swedish economic assistance. See “Money” below.")
     return out
 
 
-def text_summary(spec, replications: int, summary: pd.DataFrame) -> str:
+def text_summary(spec, replications: int, summary: pd.DataFrame, assumptions: dict | None = None) -> str:
+    """The terminal's summary; ``assumptions``: name -> summary of the variants under it (the money lines)."""
+    assumptions = assumptions or {}
     title = spec.title or spec.name
     district = getattr(spec, "district", "") or spec.org
     lines = [title, "=" * min(len(title), 100),
              f"{district}, {replications} paired replications per variant, baseline: {_label(spec.baseline)}", ""]
     lines += [f"WARNING {w}" for w in warnings(spec, summary)]
-    lines += [f"NOTE {n}" for n in notices(spec, replications, summary)]
+    lines += [f"NOTE {n}" for n in notices(spec, replications, summary,
+                                           any(casework_on(a) for a in assumptions.values()))]
     lines += [""] if lines[-1] != "" else []
     current = None
     for variant, text in headline_rows(spec, summary):
         if variant != current:
-            lines += _closing(spec, summary, current)
-            lines.append(f"{_label(variant)} against {_label(spec.baseline)}: {gist(spec, summary, variant)}")
+            lines += _closing(spec, summary, current, assumptions)
+            lines.append(f"{_label(variant)} against {_label(spec.baseline)}: "
+                         f"{gist(spec, summary, variant, assumptions)}")
             current = variant
         lines.append(f"  - {text}")
-    lines += _closing(spec, summary, current)
+    lines += _closing(spec, summary, current, assumptions)
     return "\n".join(lines)
 
 
-def _closing(spec, summary: pd.DataFrame, variant: str | None) -> list[str]:
+def _closing(spec, summary: pd.DataFrame, variant: str | None, assumptions: dict) -> list[str]:
     """A variant's money and by-group sentences, after its headline figures in the text summary."""
     if variant is None:
         return []
     money = money_sentence(spec, summary, variant)
-    return ([f"  = money: {money}"] if money else []) + [
+    out = [f"  = money: {money}"] if money else []
+    for name, under in assumptions.items():
+        other = money_sentence(spec, under, variant)
+        if other:
+            out.append(f"  = money {assumption_label(name, under)}: {other}")
+    return out + [
         f"  = {line}" for line in group_section.text_lines(spec, summary, variant)]
 
 
@@ -361,7 +427,10 @@ itself; <a href="#groups">By target group</a> shows who gains and who loses.</li
 </ul></div>"""
 
 
-def html(spec, order: list[str], replications: int, summary: pd.DataFrame, figures: dict[str, Path]) -> str:
+def html(spec, order: list[str], replications: int, summary: pd.DataFrame, figures: dict[str, Path],
+         assumptions: dict | None = None) -> str:
+    """The report; ``assumptions``: name -> summary of the variants under that assumption (the money section)."""
+    assumptions = assumptions or {}
     e = _html.escape
     variants = "".join(
         f"<li><b>{e(_label(v))}</b>{' (baseline)' if v == spec.baseline else ''}: {_overrides(spec, v)}</li>"
@@ -374,7 +443,7 @@ def html(spec, order: list[str], replications: int, summary: pd.DataFrame, figur
             if current is not None:
                 findings.append("</ul>")
             findings.append(f"<h3>{e(_label(variant))} compared with {e(_label(spec.baseline))}</h3>"
-                            f"<p class=\"gist\">{e(gist(spec, summary, variant))}</p><ul>")
+                            f"<p class=\"gist\">{e(gist(spec, summary, variant, assumptions))}</p><ul>")
             current = variant
         findings.append(f"<li>{e(text)}</li>")
     if current is not None:
@@ -384,7 +453,9 @@ def html(spec, order: list[str], replications: int, summary: pd.DataFrame, figur
     measured = spec.horizon_weeks - spec.warmup_weeks
     district = getattr(spec, "district", "") or spec.org
     cautions = "".join(f'<p class="warning"><b>Warning.</b> {e(w)}</p>' for w in warnings(spec, summary))
-    cautions += "".join(f'<p class="caution"><b>Note.</b> {e(n)}</p>' for n in notices(spec, replications, summary))
+    with_effect = any(casework_on(a) for a in assumptions.values())
+    cautions += "".join(f'<p class="caution"><b>Note.</b> {e(n)}</p>'
+                        for n in notices(spec, replications, summary, with_effect))
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{e(spec.title)}</title>
@@ -423,7 +494,7 @@ differences below come from the organisation, not from chance.
 {''.join(findings) or '<p>No variant besides the baseline.</p>'}
 <p class="note">The numbers are only as good as the model's assumptions (see the README's calibration section):
 they compare organisations under the same workload, they do not forecast a particular year.</p>
-{money_section(spec, summary)}
+{money_section(spec, summary, assumptions)}
 {group_section.section(spec, summary)}
 <h2>All headline figures</h2>
 <p>Mean over the replications, 95 % confidence interval below. Intervals of shares and counts stay inside the

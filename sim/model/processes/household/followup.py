@@ -26,8 +26,12 @@ def long_term(run: Services, hh: Household, months_paid: int, months_since_rewri
     env, proc = run.env, run.cfg.process
     rng = hh.rng
     rewrite_in = rewrite_interval(run, hh)
-    total = units.months_ceil(hh.need_months)
-    while months_paid < total:
+    # Months of need used up: one a month paid, or the need clock's m (issue 17). Compared with the need itself,
+    # not its whole months: a whole number of months is below need_months exactly when below its ceiling (the
+    # effect off: today's model), and with the effect on a month's small speed-up counts as much as a slow-down.
+    used = float(months_paid)
+    clock = run.need_clock
+    while used < hh.need_months:
         change = rng.random()  # drawn every month in every variant (common random numbers)
         if change < run.policy.specialisation.group_change_per_month:
             change_group(run, hh, change)
@@ -36,12 +40,13 @@ def long_term(run: Services, hh: Household, months_paid: int, months_since_rewri
         months_paid += 1
         months_since_rewrite += 1
         rewrite = months_since_rewrite >= rewrite_in
-        monthly_followup(run, hh, rewrite)
+        record = monthly_followup(run, hh, rewrite)
         if rewrite:
             months_since_rewrite, rewrite_in = 0, rewrite_interval(run, hh)
         if rng.random() < proc.appeal_per_household_month:
             run.tasks.start(hh.caseworker, "appeal", hh)
         yield env.timeout(units.MONTH)
+        used += clock.month(hh, record, env.now)
     # Need has ended: no application; closed after a month without one.
     yield env.timeout(max(0.0, proc.closure_after_months * units.MONTH - units.MONTH))
     yield from run.tasks.work(hh.caseworker, "closure", hh)
@@ -67,6 +72,7 @@ def change_group(run: Services, hh: Household, u: float) -> None:
         new.caseload += 1
         run.staff.release(hh.caseworker)
         hh.caseworker = new
+        hh.handover_at = run.env.now
         run.rec.tally("handovers")
         run.tasks.start(new, "handover", hh)
     if hh.payment_officer is not None and hh.target_group not in hh.payment_officer.groups:
@@ -87,8 +93,11 @@ def rewrite_interval(run: Services, hh: Household) -> int:
     return max(1, whole + int(hh.rng.random() < months - whole))
 
 
-def monthly_followup(run: Services, hh: Household, rewrite: bool) -> None:
-    """Follow the plan up this month (a meeting for the active share, else a desk check); dropped after the month."""
+def monthly_followup(run: Services, hh: Household, rewrite: bool) -> list:
+    """Follow the plan up this month (a meeting for the active share, else a desk check); dropped after the month.
+
+    Returns its record ``[due, started]``: the need clock reads it when the month ends.
+    """
     due = run.env.now
     if rewrite:
         task = "plan_rewrite"
@@ -99,6 +108,7 @@ def monthly_followup(run: Services, hh: Household, rewrite: bool) -> None:
     record = [due, None]  # recorded when due: one still queued when the run ends counts as not done
     run.rec.followup(hh, record)
     run.tasks.start(hh.caseworker, task, hh, deadline=due + units.MONTH, started=lambda t: record.__setitem__(1, t))
+    return record
 
 
 def caseload_review(run: Services, desk) -> Generator:

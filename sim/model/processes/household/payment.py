@@ -78,6 +78,7 @@ def paid(run: Services, hh: Household, applied: float, consequence: float) -> No
     late_hours = units.calendar_days_to_hours(run.cfg.process.late_payment_days)
     if run.env.now - applied > late_hours:
         run.rec.tally("late_payments")
+        hh.late_paid_at = run.env.now
         if consequence < pay.debt_per_late_payment:
             run.rec.tally("debts")
             if consequence < pay.debt_per_late_payment * pay.eviction_per_debt:

@@ -167,6 +167,7 @@ def reassign(run: Services, leaver: Desk) -> None:
         moved += 1
         run.rec.tally("reassigned")
         if not officer:
+            hh.handover_at = run.env.now
             run.tasks.start(new, "handover", hh)
     run.rec.leavers.append((run.env.now, leaver.name, moved, left))
 
