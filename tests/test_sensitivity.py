@@ -106,3 +106,19 @@ def test_a_district_whose_own_value_lies_outside_a_range_is_told():
     assert outside_ranges(design) == []  # written around Hässelby-Vällingby's values
     outside = outside_ranges(replace(design, org="sodermalm"))
     assert [key for key, _, _ in outside] == ["org.reception.booking_notice_weeks"]  # its fitted 4.7 weeks
+
+
+def test_the_casework_design_ranges_hold_their_central_values_and_its_overrides_reach_every_point(tmp_path):
+    """configs/sensitivity/casework.yaml: each factor's evidence range holds the default; its overrides (the effect
+    on) apply to the base and to every point — the need clock runs at other than one month a month in each."""
+    from sim.experiments.sensitivity import DESIGNS, outside_ranges
+
+    design = load_design(DESIGNS / "casework.yaml")
+    assert outside_ranges(design) == []
+    assert "process.casework_effect.enabled=true" in design.overrides
+    small = Design(org="hasselby_vallingby", replications=2, horizon_weeks=20.0, warmup_weeks=5.0,
+                   metrics=["need_clock.speed"], inputs={"process.casework_effect.late_payment": [0.9, 1.0]},
+                   overrides=list(design.overrides[:1]))
+    raw = run(small, tmp_path, workers=2)
+    speeds = raw[raw["metric"] == "need_clock.speed"]["result"]
+    assert len(speeds) == 3 * 2 and (speeds != 1.0).all()

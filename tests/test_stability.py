@@ -46,6 +46,12 @@ def test_too_short_a_window_gives_no_verdict():
     assert settles(0.4, 0.1, 0.7) == "no" and settles(0.4, -0.1, 0.9) == "yes"
 
 
+def test_a_drift_of_less_than_a_household_a_year_is_not_called_growth():
+    """Told from zero, but too small to matter: 0.02 households a month (Farsta, ten replications)."""
+    assert settles(0.0226, 0.0008, 0.0444) == "yes"
+    assert settles(0.2, 0.1, 0.3) == "no"  # more than a household a year, surely: grows
+
+
 def test_a_difference_that_could_not_be_measured_is_said():
     text = sentence(BY_KEY["first_visit_wait_weeks"], "cut", "as is", math.nan, math.nan, math.nan)
     assert "could not be measured" in text

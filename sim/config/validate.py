@@ -388,7 +388,7 @@ def validate(cfg: Config) -> Config:
             raise ConfigError(f"org.assistance.group_factor.{name}", org.assistance.group_factor[name],
                               f"unknown group; allowed: {', '.join(TARGET_GROUPS)}")
     ref = org.casework_reference  # the need clock's reference: shares of the same months
-    if ref.on_time + ref.missed > 1:
+    if 0 <= ref.on_time <= 1 and ref.on_time + ref.missed > 1:  # each share alone: its range (LIMITS)
         raise ConfigError("org.casework_reference.missed", ref.missed, f"at most 1 - on_time ({1 - ref.on_time:g}): "
                           "a month's follow-up is on time, late or missed")
 

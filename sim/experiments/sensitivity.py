@@ -39,6 +39,8 @@ class Design:
     warmup_weeks: float = WARMUP_WEEKS
     metrics: list[str] = field(default_factory=lambda: ["first_visit_wait_weeks"])
     inputs: dict[str, Any] = field(default_factory=dict)  # key -> [low, high]
+    # applied to the base and every point, e.g. a variant or process.casework_effect.enabled=true
+    overrides: list[str] = field(default_factory=list)
 
 
 def load_design(path: Path) -> Design:
@@ -75,7 +77,8 @@ def load_design(path: Path) -> Design:
 
 def points(design: Design) -> list[tuple[str, str, float | None, list[str]]]:
     """(input, level, value, overrides) for the base and every input's low and high: the sweep's ``oat`` design."""
-    base = [f"org={design.org}", f"horizon_weeks={design.horizon_weeks}", f"warmup_weeks={design.warmup_weeks}"]
+    base = [f"org={design.org}", f"horizon_weeks={design.horizon_weeks}", f"warmup_weeks={design.warmup_weeks}",
+            *design.overrides]
     out = []
     for point in design_points(DesignSpec(kind="oat", params=design.inputs)):
         if not point:
@@ -92,7 +95,7 @@ def outside_ranges(design: Design) -> list[tuple[str, float, tuple[float, float]
     from sim.config.plausible import get_key
 
     try:
-        cfg = load_config([f"org={design.org}"])
+        cfg = load_config([f"org={design.org}", *design.overrides])
     except Exception:  # the runs name a bad org in their own error
         return []
     out = []
@@ -113,7 +116,7 @@ def as_sweep(design: Design):
     return SweepSpec(name=f"sensitivity_{design.org}", title=f"One at a time: {design.org}", org=design.org,
                      replications=design.replications, horizon_weeks=design.horizon_weeks,
                      warmup_weeks=design.warmup_weeks, design=DesignSpec(kind="oat", params=dict(design.inputs)),
-                     metrics=list(design.metrics))
+                     metrics=list(design.metrics), overrides=list(design.overrides))
 
 
 def run(design: Design, out_dir: Path, workers: int | None = None) -> pd.DataFrame:

@@ -129,8 +129,10 @@ def money_note(summary: pd.DataFrame, assumptions: dict) -> str:
 
 def assumption_label(name: str, under: pd.DataFrame) -> str:
     """How the report names a comparison under an assumption: 'with the casework effect' or the name."""
-    if name == "casework_effect" or casework_on(under):
+    if name == "casework_effect":
         return "with the casework effect (an assumption)"
+    if casework_on(under):  # one of several strengths, e.g. weak / central / strong
+        return f"with the casework effect, “{name.replace('_', ' ')}” (an assumption)"
     return f"under the assumption “{name.replace('_', ' ')}”"
 
 
@@ -197,7 +199,7 @@ def money_sentence(spec, summary: pd.DataFrame, variant: str) -> str:
     interval = ("the same in every replication" if low == high
                 else f"95 % CI {fmt(kpi, lo, digits)} to {fmt(kpi, hi, digits)}")
     if call in ("pays for itself", "costs more"):
-        return f"{v} {call}: {TOGETHER} are {_msek(diff)} than under {b} ({interval})."
+        return f"{v} {call}: {TOGETHER} are {_msek(diff, digits)} than under {b} ({interval})."
     if not judged(summary, spec.baseline, variant) and not low <= 0 <= high:
         return (f"Cannot tell whether {v} pays for itself: a first-visit queue does not settle, so what is paid "
                 f"depends on how long the run is ({TOGETHER} {_msek(diff)} than under {b}, {interval}).")
