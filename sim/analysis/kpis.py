@@ -31,6 +31,9 @@ KPIS = (
     Kpi("reassigned_households_per_year", "households moved because their caseworker left", "per year", "lower",
         1, 0, optional=True),
     Kpi("overtime_hours_per_week", "overtime", "h/week", "lower", 1, 1, optional=True),
+    # issue 17, part 4: only with process.decision_variation on (else no value, and not shown)
+    Kpi("decisions.depends_on_decider_share", "grey-zone decisions that depend on who decided", "%", "lower", 100, 1,
+        optional=True),
     Kpi("cost_sek_per_year", "staff cost", "MSEK/year", "lower", 1e-6, 2),
     Kpi("assistance_sek_per_year", "assistance paid", "MSEK/year", "lower", 1e-6, 1, optional=True),
     Kpi("total_cost_sek_per_year", "staff cost + assistance paid", "MSEK/year", "lower", 1e-6, 1, optional=True),

@@ -126,6 +126,7 @@ def summary(run: "Run") -> dict[str, float]:
     out["total_cost_sek_per_year"] = out["cost_sek_per_year"] + out["assistance_sek_per_year"]
     out.update(group_figures(run, after, years))
     out.update(run.need_clock.figures())  # issue 17: what the long-term months saw, and the need they used
+    out.update(run.decisions.figures(years))  # issue 17: grey-zone decisions and who they depend on
     for role in run.staff.by_role:  # contracted FTE: a city weights its districts' means by these
         out[f"fte.{role}"] = run.staff.fte(role)
     for role, row in run.ledger.shares(run.staff.seats_by_role()).items():

@@ -214,6 +214,24 @@ class CaseworkEffect(Frozen):
 
 
 @dataclass
+class DecisionVariation(Frozen):
+    """Caseworkers differ in what they grant where the norms leave room (issue 17, part 4; sim/model/decisions.py).
+
+    004's case exercise: six caseworkers, the same application: three granted with repayment, two granted, one
+    refused. Off by default: each household's refusal is its own draw (org.households.refusal_share). On, a
+    grey-zone application is granted if the household's own uniform lies below the grant propensity of whoever
+    settles it; each reception caseworker (and deputy manager) has a propensity drawn once per run.
+    """
+
+    enabled: bool = False
+    grey_zone_share: float = 0.2  # assumption: share of decided applications where the norms leave room
+    grant_mean: float = 5 / 6  # 004 case exercise: 5 of 6 caseworkers granted the same application
+    # assumption: spread (sd) of the propensities between caseworkers (Beta distribution; the exercise is one case,
+    # which cannot give a spread; Bergmark & Stranz 2023 find disparities between caseworkers growing)
+    grant_sd: float = 0.1
+
+
+@dataclass
 class Process(Frozen):
     """Task durations (working hours) and routines, common to the districts unless overridden.
 
@@ -263,6 +281,7 @@ class Process(Frozen):
     # overtime — the seat is free the next morning and the extra hours are counted as overtime.
     finish_same_day: list[str] = field(default_factory=list)
     casework_effect: CaseworkEffect = field(default_factory=CaseworkEffect)
+    decision_variation: DecisionVariation = field(default_factory=DecisionVariation)
 
 
 @dataclass
@@ -356,6 +375,17 @@ class Reinforcement(Frozen):
 
 
 @dataclass
+class DecisionReview(Frozen):
+    """Who settles a grey-zone application (issue 17, part 4): the caseworker alone, the deputy manager's review,
+    or a case-review meeting of caseworkers (ärendedragning), whose outcome is the group's mean propensity."""
+
+    mode: str = "none"  # none | deputy | case_review
+    review: Dist = field(default_factory=lambda: Dist("lognormal", 0.5, 0.5))  # assumption: deputy's hours a case
+    participants: int = 3  # assumption: caseworkers at a case-review meeting
+    meeting: Dist = field(default_factory=lambda: Dist("lognormal", 0.25, 0.5))  # assumption: hours each, a case
+
+
+@dataclass
 class Variant(Frozen):
     """An organisational variant; the default changes nothing (the district as the study found it)."""
 
@@ -366,6 +396,7 @@ class Variant(Frozen):
     payment: PaymentVariant = field(default_factory=PaymentVariant)
     caseload_cap: float = 0.0  # max long-term households per caseworker FTE; 0 = no cap (004 goal: 60)
     reinforcement: Reinforcement = field(default_factory=Reinforcement)
+    decision_review: DecisionReview = field(default_factory=DecisionReview)
 
 
 @dataclass

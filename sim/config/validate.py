@@ -19,6 +19,7 @@ from typing import Any, Iterator, NamedTuple
 from sim.config import ramboll as timeuse
 from sim.config.schema import Config, ConfigError, Dist, Org, Variant, leaves
 from sim.config.vocabulary import (
+    DECISION_REVIEWS,
     DISTRICTS,
     DURATIONS,
     FAMILIES,
@@ -101,6 +102,11 @@ LIMITS: dict[str, Limit] = {
     "process.casework_effect.*": Limit(0, 10, "x the monthly exit hazard", "a hazard multiplier (1: no effect; "
                                        "docs/evidence/casework_and_exits.md gives 0.8-1.3)", open_low=True),
     "org.casework_reference.*": Limit(0, 1, "", "a share of the long-term household-months"),
+    # grey-zone decisions (issue 17, part 4)
+    "process.decision_variation.grey_zone_share": Limit(0, 1, "", _SHARE),
+    "process.decision_variation.grant_mean": Limit(0, 1, "", "a probability of granting", open_low=True),
+    "process.decision_variation.grant_sd": Limit(0, 0.5, "", "a spread of probabilities"),
+    "variant.decision_review.participants": Limit(1, 50, "caseworkers", "a case-review meeting"),
     "process.rewrite_every_months.mean": Limit(0, 120, "months", "004: every 3-4 months", open_low=True),
     "workforce.*.length_weeks.mean": Limit(0, 520, "weeks", "an absence of at most 10 years", open_low=True),
     "*.cv": Limit(0, 10, "", "a coefficient of variation; above 10 a lognormal or gamma is almost all "
@@ -297,6 +303,9 @@ def _validate_variant(v: Variant) -> None:
     if rc.mode == "common":
         _positive("variant.reception.common_staff", rc.common_staff)
     _choice("variant.payment.pairing", pay.pairing, ("as_org", "paired", "caseworker_owns"))
+    _choice("variant.decision_review.mode", v.decision_review.mode, DECISION_REVIEWS)
+    _dist("variant.decision_review.review", v.decision_review.review)
+    _dist("variant.decision_review.meeting", v.decision_review.meeting)
     for name in ("self_pay_share", "mislaid_share", "debt_per_late_payment", "eviction_per_debt",
                  "officer_share_when_owned"):
         _share(f"variant.payment.{name}", getattr(pay, name))
@@ -387,6 +396,11 @@ def validate(cfg: Config) -> Config:
         if name not in TARGET_GROUPS:
             raise ConfigError(f"org.assistance.group_factor.{name}", org.assistance.group_factor[name],
                               f"unknown group; allowed: {', '.join(TARGET_GROUPS)}")
+    dv = proc.decision_variation
+    if 0 < dv.grant_mean < 1 and dv.grant_sd ** 2 >= dv.grant_mean * (1 - dv.grant_mean):
+        raise ConfigError("process.decision_variation.grant_sd", dv.grant_sd,
+                          f"below {math.sqrt(dv.grant_mean * (1 - dv.grant_mean)):.3g} (sqrt(grant_mean (1 - "
+                          "grant_mean))): a Beta of that mean cannot spread further")
     ref = org.casework_reference  # the need clock's reference: shares of the same months
     if 0 <= ref.on_time <= 1 and ref.on_time + ref.missed > 1:  # each share alone: its range (LIMITS)
         raise ConfigError("org.casework_reference.missed", ref.missed, f"at most 1 - on_time ({1 - ref.on_time:g}): "

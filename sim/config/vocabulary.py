@@ -27,6 +27,8 @@ TASKS = (
 # How reception works (org.reception.workflow): a first visit it books itself (004 Farsta, HV), or a letter
 # asking for documents and a decision on the complete application, the first visit in investigation (Södermalm).
 RECEPTION_WORKFLOWS = ("first_visit", "documents")
+# Who settles a grey-zone application (variant.decision_review.mode).
+DECISION_REVIEWS = ("none", "deputy", "case_review")
 # Task kinds outside the priority list: each shares the priority of a listed one, so
 # ``process.priorities`` stays one list (variants' tasks included).
 PRIORITY_CLASS = {
@@ -35,6 +37,7 @@ PRIORITY_CLASS = {
     "debt_work": "appeal", "clerical": "followup",
     "misrouted": "pre_assessment", "scan": "pre_assessment", "mentoring": "caseload_review",
     "client_phone": "payment", "eviction_prevention": "acute",
+    "decision_review": "decision", "case_review": "decision",
 }
 # Tasks that ``process.finish_same_day`` may name.
 SAME_DAY_TASKS = TASKS + ("work_plan", "followup_meeting", "cash_check", "handover", "mentoring")
@@ -52,7 +55,8 @@ DURATION_OF_TASK = {
 DURATIONS = tuple(DURATION_OF_TASK.values())
 # Variant task kind -> the variant's duration (a ``Variant`` sub-config field), or the task it reuses.
 VARIANT_DURATIONS = {"handover": ("specialisation", "handover"), "payment_approval": ("payment", "approval"),
-                     "debt_work": ("payment", "debt_work"), "scan": ("reception", "scan")}
+                     "debt_work": ("payment", "debt_work"), "scan": ("reception", "scan"),
+                     "decision_review": ("decision_review", "review"), "case_review": ("decision_review", "meeting")}
 SAME_DURATION_AS = {"self_payment": "payment", "misrouted": "pre_assessment"}
 
 # Ramböll activity (or a role's own activity) that each task's time is booked to.
@@ -68,6 +72,9 @@ ACTIVITY_OF = {
     "handover": "handover", "payment_approval": "invoice_fees", "self_payment": "self_payment",
     "debt_work": "debt_work", "clerical": "clerical", "clerical_fallback": "clerical_fallback",
     "misrouted": "misrouted_contacts", "scan": "scanning", "mentoring": "mentoring",
+    # a grey-zone decision's review: the deputy's (as a referral's) or a case-review meeting (Ramböll's group
+    # meetings/case review)
+    "decision_review": "referral_review", "case_review": "group_meeting",
 }
 # The long-term caseworker's own tasks: a specialist's speed (variant.specialisation.specialist_speed) applies.
 LONG_TERM_TASKS = frozenset({"client_phone", "first_meeting", "work_plan", "followup", "followup_meeting",
@@ -86,7 +93,8 @@ ROLE_GROUPS = {
 # The setting they both make -> the variants.
 EXCLUSIVE_VARIANTS = {"variant.specialisation.mode": ("broad", "specialised"),
                       "variant.reception.mode": ("own_reception", "common_reception"),
-                      "variant.payment.pairing": ("paired", "caseworker_owns")}
+                      "variant.payment.pairing": ("paired", "caseworker_owns"),
+                      "variant.decision_review.mode": ("deputy_review", "case_review")}
 
 # The studied districts (004, Governo 2011): configs/org/<key>.yaml and the name the study uses.
 DISTRICTS = {"farsta": "Farsta", "sodermalm": "Södermalm", "hasselby_vallingby": "Hässelby-Vällingby"}

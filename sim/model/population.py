@@ -6,7 +6,6 @@ A household's attributes, need durations and return gaps come from its own gener
 
 from __future__ import annotations
 
-import hashlib
 import math
 from statistics import NormalDist
 from typing import TYPE_CHECKING
@@ -20,7 +19,7 @@ from sim.model.distributions import sampler
 from sim.model.entities import Household
 from sim.model.policy import Policy
 from sim.model.recorder import Recorder
-from sim.model.rng import Streams
+from sim.model.rng import Streams, hashed_uniform
 
 if TYPE_CHECKING:
     import simpy
@@ -77,9 +76,8 @@ class Population:
     def monthly_sek(self, household: Household) -> float:
         """The household's monthly assistance: lognormal around its group's mean (``org.assistance``).
 
-        Drawn from a uniform that is a hash of the run's seed and the household's number, not from its stream:
-        a draw there would shift every later one (needs, returns), and so every figure of every run; a
-        generator of its own per household would cost more than the draw.
+        Drawn from a uniform that is a hash of the run's seed and the household's number, not from its stream
+        (:func:`sim.model.rng.hashed_uniform`).
         """
         a = self.assistance
         if a.sek_per_household_month <= 0:
@@ -88,8 +86,7 @@ class Population:
         if a.cv <= 0:
             return mean
         sigma = math.sqrt(math.log1p(a.cv ** 2))
-        digest = hashlib.blake2b(f"{self.streams.seed}:assistance:{household.id}".encode(), digest_size=8).digest()
-        u = (int.from_bytes(digest, "big") + 0.5) / 2.0 ** 64  # in (0, 1)
+        u = hashed_uniform(self.streams.seed, "assistance", household.id)
         return mean * math.exp(sigma * NormalDist().inv_cdf(u) - sigma ** 2 / 2)
 
     def adopt(self, household: Household) -> None:

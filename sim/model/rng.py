@@ -8,6 +8,7 @@ therefore sees the same households.
 
 from __future__ import annotations
 
+import hashlib
 import zlib
 
 import numpy as np
@@ -19,6 +20,17 @@ HOUSEHOLDS = 7
 # The households present when a run starts in its steady state (sim/model/processes/household/steady_state.py):
 # a family of their own, so the stock's size never moves an arriving household's stream.
 INITIAL_HOUSEHOLDS = 8
+
+
+def hashed_uniform(seed: int, purpose: str, number: int) -> float:
+    """A uniform in (0, 1) from a hash of the seed, a purpose and a household's number: the same in every variant.
+
+    For a household's draws added after its stream was fixed (its assistance amount, a grey-zone decision): a draw
+    from its stream would shift every later one (needs, returns), and so every figure of every run; a generator
+    of its own per household would cost more than the draw.
+    """
+    digest = hashlib.blake2b(f"{seed}:{purpose}:{number}".encode(), digest_size=8).digest()
+    return (int.from_bytes(digest, "big") + 0.5) / 2.0 ** 64
 
 
 class Streams:

@@ -19,6 +19,7 @@ import simpy
 from sim.config.schema import Config
 from sim.config.vocabulary import REDUCTIONS, TARGET_GROUPS
 from sim.model import units
+from sim.model.decisions import Decisions
 from sim.model.need_clock import NeedClock
 from sim.model.policy import resolve
 from sim.model.population import Population
@@ -57,6 +58,7 @@ class Run:
         self.tasks = TaskService(self.env, cfg, self.streams, self.ledger, self.rec, self.policy)
         self.population = Population(self.env, cfg, self.streams, self.rec, self.policy)
         self.need_clock = NeedClock(cfg, self.warmup)  # how much need each long-term month uses (issue 17)
+        self.decisions = Decisions(cfg, self.staff, self.streams, self.warmup)  # grey-zone decisions (issue 17)
         # Which caseworkers take the self-payment shortcut: a fixed draw per run (004 HV: "about half")
         chooser = self.streams["self_payers"]
         for desk in self.staff.by_role.get("long_term", []):

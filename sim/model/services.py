@@ -12,6 +12,7 @@ from typing import Protocol
 import simpy
 
 from sim.config.schema import Config
+from sim.model.decisions import Decisions
 from sim.model.need_clock import NeedClock
 from sim.model.policy import Policy
 from sim.model.population import Population
@@ -34,6 +35,7 @@ class Services(Protocol):
     rec: Recorder
     policy: Policy
     need_clock: NeedClock
+    decisions: Decisions
     ledger: TimeLedger
     warmup: float  # working hours: the measurement starts here
     end: float  # working hours: the horizon

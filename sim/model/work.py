@@ -67,7 +67,7 @@ class TaskService:
         self.duration = {task: sampler(durations[name], streams[f"duration.{task}"])
                          for task, name in DURATION_OF_TASK.items()}
         variant = {"specialisation": policy.specialisation, "payment": policy.payment,
-                   "reception": policy.reception}
+                   "reception": policy.reception, "decision_review": cfg.variant.decision_review}
         for task, (part, name) in VARIANT_DURATIONS.items():
             self.duration[task] = sampler(getattr(variant[part], name), streams[f"duration.{task}"])
         for task, same in SAME_DURATION_AS.items():

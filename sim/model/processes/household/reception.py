@@ -80,7 +80,10 @@ def after_notice(run: Services, hh: Household, arrived: float, notice: float) ->
         run.rec.by_group("first_visit_wait", hh, (started, started - arrived))
         run.rec.reception_decisions.append((env.now, env.now - complete))
         run.rec.by_group("reception_decision", hh, (env.now, env.now - complete))
-    if hh.refused:
+    refused = hh.refused
+    if run.decisions.on:  # a grey-zone application may depend on who settles it (sim/model/decisions.py)
+        refused = yield from run.decisions.settle(run, hh)
+    if refused:
         run.rec.move(hh, "exited")
         return None
     # The first month is paid by reception, checked by the cash office like every payment.
