@@ -273,6 +273,22 @@ def test_the_money_figure_draws_the_differences_and_says_the_verdict():
         plt.close(fig)
 
 
+def test_the_pays_for_itself_figure_draws_each_assumptions_total_with_its_verdict():
+    without = _with_speed(summary(money={TOTAL: (1.5e6, 1.0e6, 2.0e6)}), 1.0)
+    with_effect = _with_speed(summary(money={TOTAL: (-2.0e6, -3.0e6, -0.5e6)}), 1.02)
+    fig = ep.pays_figure(SPEC, [BASE, VAR], without, {"casework_effect": with_effect})
+    try:
+        [ax] = fig.axes
+        assert [t.get_text() for t in ax.get_yticklabels()] == ["no casework effect:\ncosts more",
+                                                                 "casework effect:\npays for itself"]
+        dots = [line for line in ax.get_lines() if line.get_marker() == "D"]
+        assert [d.get_xdata()[0] for d in dots] == [pytest.approx(1.5), pytest.approx(-2.0)]
+        colours = ep.VERDICT_COLOURS
+        assert [d.get_color() for d in dots] == [colours["costs more"], colours["pays for itself"]]
+    finally:
+        plt.close(fig)
+
+
 def test_a_figure_without_a_value_for_any_group_is_one_line_not_a_table_of_no_values():
     s = summary()
     months = s["metric"].str.endswith(".months_on_assistance")

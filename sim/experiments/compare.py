@@ -215,7 +215,7 @@ def write_outputs(spec: ExperimentSpec, out_dir: Path, n: int, order: list[str],
         write_csv(out_dir / "summary_assumptions.csv",
                   pd.concat([s.assign(assumption=name) for name, s in under.items()], ignore_index=True))
     details = [dict(variant=v, replication=k, **r) for (v, k), r in zip(runs, results) if v in order]
-    figures = experiment_plots.all_plots(spec, order, summary, details, out_dir)
+    figures = experiment_plots.all_plots(spec, order, summary, details, out_dir, under)
     atomic_write(out_dir / "report.html", lambda tmp: tmp.write_text(
         report.html(spec, order, n, summary, figures, assumptions=under), encoding="utf-8"))
     return frame, summary, details

@@ -24,7 +24,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 from sim.analysis.kpis import BY_KEY, shown, summary_row  # noqa: E402
 from sim.outputs.group_section import difference  # noqa: E402
 from sim.outputs.plots import ROLE_LABELS, plain, save, stacked_bars  # noqa: E402
-from sim.outputs.report import MONEY, TOTAL, has_money, money_call  # noqa: E402
+from sim.outputs.report import MONEY, TOTAL, assumption_label, casework_on, has_money, money_call  # noqa: E402
 
 WIDTH = 9.0  # inches; at 120 dpi 1080 px, so an 800 px report column shrinks text to three quarters
 TEXT = 11  # points: tick labels, axis labels, legends
@@ -425,7 +425,44 @@ def money(spec, order, summary, path: Path) -> Path:
     return _save(money_figure(spec, order, summary), path)
 
 
-def all_plots(spec, order, summary, details, out_dir: Path) -> dict[str, Path]:
+def pays_figure(spec, order, summary, assumptions: dict):
+    """Does each variant pay for itself, without and with each assumption: the paired difference of staff cost plus
+    assistance paid to the baseline, with its 95 % CI, one row per assumption, coloured by the verdict."""
+    others = [v for v in order if v != spec.baseline]
+    def short(name: str, frame) -> str:  # "casework effect, strong": the labels sit beside the plot
+        return (assumption_label(name, frame).removesuffix(" (an assumption)").removeprefix("with the ")
+                .replace("“", "").replace("”", ""))
+
+    plain_name = "casework effect" if casework_on(summary) else "no casework effect"
+    arms = [(plain_name, summary)] + [(short(n, a), a) for n, a in assumptions.items()]
+    fig, axes = plt.subplots(len(others), 1, figsize=(WIDTH, 0.7 * len(arms) * len(others) + 2.2),
+                             sharex=True, squeeze=False, layout="constrained")
+    for ax, v in zip(axes[:, 0], others):
+        labels = []
+        for y, (name, frame) in enumerate(arms):
+            r = summary_row(frame, v, TOTAL)
+            call = money_call(frame, spec.baseline, v)
+            color = VERDICT_COLOURS.get(call, "#555555")
+            if r is not None and not math.isnan(r["diff"]):
+                ax.plot(r["diff"] * 1e-6, y, "D", color=color, ms=8)
+                _ci(ax, r["diff"] * 1e-6, y, r["diff_ci_low"] * 1e-6, r["diff_ci_high"] * 1e-6, True, color=color)
+            labels.append(f"{name}:\n{'cannot tell' if call == 'cannot tell' else _verdict_words(call)}")
+        ax.axvline(0, color="0.35", lw=1.2, ls="--")
+        ax.set_yticks(range(len(arms)), labels)
+        ax.set_ylim(len(arms) - 0.5, -0.5)
+        ax.grid(axis="x", alpha=0.3)
+        ax.set_title(f"{variant_name(spec, v)} against {variant_name(spec, spec.baseline)}", fontsize=TITLE,
+                     loc="left")
+        ax.margins(x=0.15)
+    axes[-1, 0].set_xlabel(f"staff cost + assistance paid, difference to {variant_name(spec, spec.baseline)}, MSEK "
+                           "a year (left of the dashed line: cheaper); line: 95 % confidence interval", fontsize=TEXT)
+    _fonts(fig)
+    fig.suptitle(title(spec, "does it pay for itself? Without and with the assumptions"), fontsize=SUPTITLE)
+    return fig
+
+
+def all_plots(spec, order, summary, details, out_dir: Path, assumptions: dict | None = None) -> dict[str, Path]:
+    """Every figure of the report (``assumptions``: name -> the summary under it, for the pays-for-itself figure)."""
     figures = {
         "Headline figures": kpi_panels(spec, order, summary, out_dir / "kpis.png"),
         "First-visit waits": wait_distribution(spec, order, details, out_dir / "waits.png"),
@@ -435,4 +472,7 @@ def all_plots(spec, order, summary, details, out_dir: Path) -> dict[str, Path]:
     }
     if has_money(summary):
         figures["Money: staff cost and assistance paid"] = money(spec, order, summary, out_dir / "money.png")
+        if assumptions and len(order) > 1:
+            figures["Does it pay for itself, without and with the assumptions?"] = _save(
+                pays_figure(spec, order, summary, assumptions), out_dir / "pays_for_itself.png")
     return figures
