@@ -374,6 +374,7 @@ def test_an_assumption_runs_every_variant_again_on_the_same_seeds_and_compares_i
     assert (summary.loc[summary["metric"] == "need_clock.speed", "mean"] == 1.0).all()
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "Without the casework effect:" in html and "With the casework effect (an assumption):" in html
+    assert "Every variant was simulated again under this assumption" in html
 
 
 def test_an_experiment_with_an_assumption_does_not_reuse_the_folder_of_one_without(tmp_path):

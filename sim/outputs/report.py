@@ -437,6 +437,13 @@ def html(spec, order: list[str], replications: int, summary: pd.DataFrame, figur
     variants = "".join(
         f"<li><b>{e(_label(v))}</b>{' (baseline)' if v == spec.baseline else ''}: {_overrides(spec, v)}</li>"
         for v in order)
+    given = getattr(spec, "assumptions", {})
+    arms = "".join(f"<li><b>{e(_label(name))}</b>: {' '.join(f'<code>{e(str(o))}</code>' for o in given[name])}</li>"
+                   for name in assumptions if name in given)
+    if arms:
+        these = "this assumption" if len(assumptions) == 1 else "each of these assumptions"
+        arms = (f"<p>Every variant was simulated again under {these}, on the same seeds; the comparisons are without "
+                f"it, except in “Money”, which shows both:</p><ul>{arms}</ul>")
     findings, current = [], None
     sentences = headline_rows(spec, summary)
     chart = effect_chart.svg(spec, summary, {(v, t.split(":")[0]): t for v, t in sentences})
@@ -489,6 +496,7 @@ Replication <i>k</i> of every variant sees exactly the same households arriving 
 differences below come from the organisation, not from chance.
 {PLAUSIBLE if "parameters=plausible" in spec.overrides else ""}</p>
 <ul>{variants}</ul>
+{arms}
 {cautions}
 <h2>What changes</h2>
 {f'<div class="scroll">{chart}</div><p><small>Hover over a row for its sentence; the same in words below.</small></p>'
