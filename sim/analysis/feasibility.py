@@ -1,0 +1,154 @@
+"""Staffing targets and their statistical check (issue 18): is a candidate's long-run figure inside its bound?
+
+A target bounds a summary figure on its better side (at most a wait, at least a share: :mod:`sim.analysis.kpis`).
+A candidate's replications give its mean and standard error per target; the one-sided t confidence that the
+long-run mean meets the bound decides: *meets* (every target with the stated confidence, Bonferroni over the
+targets), *fails* (some target missed with that confidence) or *unsure* (more replications needed).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Optional
+
+import numpy as np
+from scipy import stats
+
+from sim.analysis.kpis import BY_KEY
+from sim.config.schema import ConfigError
+
+# where a figure is not a headline KPI, its better side (a target on it is then a bound on that side)
+SIDES = {"wait_hours_mean": "lower"}
+
+
+@dataclass
+class Pool:
+    low: float = 1.0
+    high: float = 20.0
+    step: float = 1.0
+    sek_per_unit: Optional[float] = None  # None: the config's cost of the role (costs.caseworker, ...)
+
+
+@dataclass
+class OptimiseSpec:
+    name: str = "optimise"
+    org: str = "hasselby_vallingby"
+    pools: dict[str, Pool] = field(default_factory=dict)
+    target: dict[str, float] = field(default_factory=dict)  # figure -> bound (side from the figure)
+    replications: int = 5  # a candidate's first batch; more are added where the decision is close
+    budget: int = 300  # replications in all (every candidate's runs count)
+    confidence: float = 0.95  # that the chosen staffing meets every target (Bonferroni over the targets)
+    budget_sek: Optional[float] = None  # a ceiling on the pools' cost a year
+    horizon_weeks: float = 78.0
+    warmup_weeks: float = 26.0
+    overrides: list[str] = field(default_factory=list)  # applied to every candidate
+    start: str = "queueing"  # queueing | today
+    start_busy: float = 0.85  # assumption: the busy share the queueing start aims at
+
+
+@dataclass
+class Estimate:
+    """One candidate's replications: per target its mean, standard error and verdict."""
+
+    staffing: tuple[float, ...]
+    cost: float
+    values: dict[str, list[float]]
+
+    @property
+    def n(self) -> int:
+        return min((len(v) for v in self.values.values()), default=0)
+
+    def mean(self, metric: str) -> float:
+        return float(np.mean(self.values[metric]))
+
+    def se(self, metric: str) -> float:
+        v = self.values[metric]
+        return float(np.std(v, ddof=1) / math.sqrt(len(v))) if len(v) > 1 else math.inf
+
+
+def side(metric: str) -> str:
+    """'max' (the figure must stay at most the bound: lower is better) or 'min'."""
+    better = BY_KEY[metric].better if metric in BY_KEY else SIDES.get(metric, "")
+    if better not in ("lower", "higher"):
+        raise ConfigError(f"target.{metric}", None, "a figure with a better side: " + ", ".join(
+            sorted([k for k, kpi in BY_KEY.items() if kpi.better] + list(SIDES))))
+    return "max" if better == "lower" else "min"
+
+
+def margin(spec: OptimiseSpec, est: Estimate, metric: str) -> float:
+    """How far the mean is inside the target (positive: met), in the figure's units."""
+    bound = spec.target[metric]
+    return bound - est.mean(metric) if side(metric) == "max" else est.mean(metric) - bound
+
+
+def confidence_met(spec: OptimiseSpec, est: Estimate, metric: str) -> float:
+    """One-sided confidence that the long-run mean meets the target (t distribution, n − 1 df)."""
+    se, m = est.se(metric), margin(spec, est, metric)
+    if est.n < 2 or not math.isfinite(se):
+        return math.nan
+    if se == 0:
+        return 1.0 if m >= 0 else 0.0
+    return float(stats.t.cdf(m / se, est.n - 1))
+
+
+def verdict(spec: OptimiseSpec, est: Estimate) -> str:
+    """'meets' (every target with the stated confidence), 'fails' (some target surely missed), or 'unsure'."""
+    level = 1 - (1 - spec.confidence) / len(spec.target)  # Bonferroni over the targets
+    conf = [confidence_met(spec, est, m) for m in spec.target]
+    if any(c != c for c in conf):
+        return "unsure"
+    if any(c <= 1 - level for c in conf):
+        return "fails"
+    return "meets" if all(c >= level for c in conf) else "unsure"
+
+
+def looks_feasible(spec: OptimiseSpec, est: Estimate) -> bool:
+    return all(margin(spec, est, m) >= 0 for m in spec.target)
+
+
+def shortfall(spec: OptimiseSpec, est: Estimate) -> float:
+    """The worst relative shortfall over the targets (0 when every mean meets its target)."""
+    worst = 0.0
+    for m in spec.target:
+        scale = abs(spec.target[m]) or 1.0
+        worst = max(worst, -margin(spec, est, m) / scale)
+    return worst
+
+
+@dataclass
+class Result:
+    spec: OptimiseSpec
+    today: tuple[float, ...]
+    chosen: tuple[float, ...]
+    estimates: dict[tuple[float, ...], Estimate]
+    runs: int
+    log: list[str]
+    cheaper: list[tuple[float, ...]]
+    unit_costs: list[float]  # SEK a year per unit of each pool
+
+    @property
+    def verdict(self) -> str:
+        return verdict(self.spec, self.estimates[self.chosen])
+
+
+def check(spec: OptimiseSpec) -> None:
+    """A spec's mistakes, by key, before anything runs."""
+    if not spec.pools:
+        raise ConfigError("optimise.pools", {}, "list at least one staff pool: key: {low, high, step}")
+    if not spec.target:
+        raise ConfigError("target", {}, "give at least one target, e.g. target.first_visit_wait_weeks=2")
+    for key, pool in spec.pools.items():
+        if not (pool.step > 0 and pool.low <= pool.high):
+            raise ConfigError(f"optimise.pools.{key}", {"low": pool.low, "high": pool.high, "step": pool.step},
+                              "low <= high and a step > 0")
+    for metric in spec.target:
+        side(metric)
+    if spec.replications < 2:
+        raise ConfigError("optimise.replications", spec.replications, "at least 2 (a first batch needs an interval)")
+    if spec.budget < spec.replications:
+        raise ConfigError("optimise.budget", spec.budget, f"at least optimise.replications ({spec.replications})")
+    if not 0.5 < spec.confidence < 1:
+        raise ConfigError("optimise.confidence", spec.confidence, "between 0.5 and 1, e.g. 0.95")
+    if spec.start not in ("queueing", "today"):
+        raise ConfigError("optimise.start", spec.start, "allowed: queueing, today")

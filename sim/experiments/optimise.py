@@ -1,0 +1,248 @@
+"""Least-cost staffing that meets service targets, with the confidence to say so (issue 18).
+
+The decision variables are staff pools (config keys such as ``org.reception.caseworkers``), each with bounds
+and a step; the goals are targets on summary figures (``first_visit_wait_weeks`` at most 2, a share at least
+0.9: the side comes from the figure's better direction, :mod:`sim.analysis.kpis`). The search:
+
+1. **Start** from a queueing estimate: each pool's offered load (its busy share in a short run of today's
+   staffing times its size) at a busy share of ``start_busy`` (square-root staffing's first term); an M/M/c
+   reduction starts at Erlang C's minimum for the wait target.
+2. **Improve** by a neighbourhood search: while the current staffing does not meet every target on its
+   estimates, add a step to the pool that most reduces the worst relative shortfall per krona; then take a
+   step off whichever pool still meets every target and saves most, until no step off does. Every candidate
+   runs on the same seeds (common random numbers), so candidates differ by their staffing, not their dice.
+3. **Select with a stated confidence**: a sequential feasibility check in the spirit of Andradóttir & Kim
+   (2010): the chosen staffing and every cheaper neighbour get more replications, batch by batch, while a
+   target's one-sided interval (Bonferroni over the targets) still holds its bound, until each is told
+   feasible or not or the replication budget is spent. The result states, per target, the confidence that
+   the chosen staffing meets it, and that each cheaper neighbour fails.
+
+Implemented here rather than taken from a library: Optuna's constrained samplers treat a noisy constraint
+as exact, and sim-tools' ranking-and-selection procedures (KN, OCBA) select the best mean, not the cheapest
+feasible system; the feasibility check is a few lines over the runner and its cache.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from sim.analysis.feasibility import (  # noqa: F401 (OptimiseSpec, Pool, Result: the command's vocabulary)
+    Estimate,
+    OptimiseSpec,
+    Pool,
+    Result,
+    check,
+    looks_feasible,
+    shortfall,
+    verdict,
+)
+from sim.config.schema import ConfigError
+
+# a pool's key -> the staff role whose busy share gives its offered load, and the cost per unit (costs.*)
+ROLE_OF = {"org.reception.caseworkers": "reception_first_visit", "org.long_term.caseworkers": "long_term",
+           "org.payment.officers": "payment_officer", "variant.module_admins.fte": "module_admin",
+           "org.payment.cash_office": "cash_office", "org.deputy_managers": "deputy_manager", "org.servers": "server"}
+COST_OF = {"org.reception.caseworkers": "caseworker", "org.long_term.caseworkers": "caseworker",
+           "org.payment.officers": "payment_officer", "variant.module_admins.fte": "admin",
+           "org.payment.cash_office": "admin", "org.deputy_managers": "deputy_manager"}
+
+
+def fmt_value(value: float) -> str:
+    return f"{value:g}"
+
+
+class Optimiser:
+    """One optimisation: the candidates evaluated so far (on seeds 0, 1, ...) and the replication budget."""
+
+    def __init__(self, spec: OptimiseSpec, cache_dir: Path | None = None, workers: int | None = None, out=None):
+        from sim.config.compose import load_config
+
+        check(spec)
+        self.spec, self.cache_dir, self.workers, self.out = spec, cache_dir, workers, out
+        self.keys = list(spec.pools)
+        self.common = [f"org={spec.org}", f"horizon_weeks={spec.horizon_weeks}",
+                       f"warmup_weeks={spec.warmup_weeks}", *spec.overrides]
+        self.base = load_config(self.common)
+        from sim.config.plausible import get_key
+
+        self.today = tuple(float(get_key(self.base, k)) for k in self.keys)
+        self.unit = [self._unit_cost(k) for k in self.keys]
+        self.estimates: dict[tuple[float, ...], Estimate] = {}
+        self.runs = 0  # replications run (or read from the cache) for the search, against spec.budget
+        self.invalid: dict[tuple[float, ...], str] = {}  # staffings the model refuses, and why
+        self.log: list[str] = []
+
+    def _unit_cost(self, key: str) -> float:
+        pool = self.spec.pools[key]
+        if pool.sek_per_unit is not None:
+            return float(pool.sek_per_unit)
+        if key in COST_OF:
+            return float(getattr(self.base.costs, COST_OF[key]))
+        raise ConfigError(f"optimise.pools.{key}.sek_per_unit", None, "a cost per unit a year (SEK): the pool is not "
+                          f"one of {', '.join(COST_OF)}, whose cost the config knows")
+
+    def cost(self, staffing: tuple[float, ...]) -> float:
+        return float(sum(v * u for v, u in zip(staffing, self.unit)))
+
+    def allowed(self, staffing: tuple[float, ...]) -> bool:
+        inside = all(p.low - 1e-9 <= v <= p.high + 1e-9 for v, p in zip(staffing, self.spec.pools.values()))
+        return inside and (self.spec.budget_sek is None or self.cost(staffing) <= self.spec.budget_sek)
+
+    def neighbours(self, staffing: tuple[float, ...], direction: int) -> list[tuple[float, ...]]:
+        out = []
+        for i, pool in enumerate(self.spec.pools.values()):
+            moved = list(staffing)
+            moved[i] = round(moved[i] + direction * pool.step, 9)
+            if self.allowed(tuple(moved)) and tuple(moved) not in self.invalid:
+                out.append(tuple(moved))
+        return out
+
+    def evaluate(self, staffings: list[tuple[float, ...]], n: int) -> None:
+        """Bring each staffing to ``n`` replications (seeds 0..n-1), within the budget."""
+        from dataclasses import replace
+
+        from sim.config.compose import load_configs
+        from sim.experiments.runner import run_many, run_summary
+
+        want = []
+        for s in staffings:
+            have = self.estimates[s].n if s in self.estimates else 0
+            want += [(s, k) for k in range(have, n)]
+        want = want[:max(0, self.spec.budget - self.runs)]
+        if not want:
+            return
+        points = sorted({s for s, _ in want})
+        bases = {}
+        for s in points:  # one by one: a staffing the model refuses (an M/M/c below its load) is left out, said
+            try:
+                [bases[s]] = load_configs(self.common, [[f"{k}={fmt_value(v)}" for k, v in zip(self.keys, s)]])
+            except ConfigError as err:
+                self.invalid[s] = str(err)
+                self.say(f"{self.describe(s)} left out: {err}")
+        want = [(s, k) for s, k in want if s in bases]
+        points = [s for s in points if s in bases]
+        if not want:
+            return
+        configs = [replace(bases[s], seed=k) for s, k in want]
+        results = run_many(configs, cache_dir=self.cache_dir, workers=self.workers, job=run_summary,
+                           label=f"{self.spec.name}: {len(points)} staffing(s)", replications=[k for _, k in want])
+        self.runs += len(want)
+        for (s, _), result in zip(want, results):
+            est = self.estimates.setdefault(s, Estimate(s, self.cost(s), {m: [] for m in self.spec.target}))
+            for m in self.spec.target:
+                if m not in result:
+                    raise ConfigError(f"target.{m}", self.spec.target[m], "not a figure of this model's summary")
+                value = result[m]
+                est.values[m].append(math.nan if value is None else float(value))
+
+    def start(self) -> tuple[float, ...]:
+        """The queueing estimate (:data:`ROLE_OF`'s busy shares at today's staffing), or today's staffing."""
+        spec = self.spec
+        if spec.start == "today":
+            return self.snap(self.today)
+        if self.base.org.kind == "mmc" and self.keys == ["org.servers"] and "wait_hours_mean" in spec.target:
+            from sim.analysis.queueing import erlang_c_wait
+
+            org = self.base.org
+            c = int(math.floor(org.arrivals_per_hour * org.service_hours_mean)) + 1
+            while erlang_c_wait(c, org.arrivals_per_hour, org.service_hours_mean) > spec.target["wait_hours_mean"]:
+                c += 1
+            return self.snap((float(c),))
+        from sim.experiments.runner import run_many, run_summary
+
+        [today] = run_many([self.base], workers=1, job=run_summary, label=f"{spec.name}: queueing start")
+        start = []
+        for key, value, pool in zip(self.keys, self.today, spec.pools.values()):
+            role = ROLE_OF.get(key, "")
+            busy = today.get(f"utilisation.{role}") or today.get(f"utilisation.{role.split('_')[0]}")
+            if not busy or value <= 0:
+                start.append(value)
+                continue
+            start.append(math.ceil(busy * value / spec.start_busy / pool.step) * pool.step)
+        return self.snap(tuple(start))
+
+    def snap(self, staffing: tuple[float, ...]) -> tuple[float, ...]:
+        """Inside the bounds, on the pools' steps."""
+        out = []
+        for v, p in zip(staffing, self.spec.pools.values()):
+            v = min(max(v, p.low), p.high)
+            out.append(round(p.low + round((v - p.low) / p.step) * p.step, 9))
+        return tuple(out)
+
+    def say(self, text: str) -> None:
+        import sys
+
+        self.log.append(text)
+        print(text, file=self.out or sys.stderr, flush=True)
+
+    def search(self, current: tuple[float, ...]) -> tuple[float, ...]:
+        """Climb until the estimates meet every target, then step down while a cheaper neighbour still does."""
+        spec, n0 = self.spec, self.spec.replications
+        self.evaluate([current], max(n0, self.estimates[current].n if current in self.estimates else 0))
+        if current not in self.estimates:
+            raise ConfigError("optimise.start", self.describe(current), self.invalid.get(current, "no replication "
+                              "could run (optimise.budget)"))
+        seen = {current}
+        while self.runs < spec.budget:
+            est = self.estimates[current]
+            if not looks_feasible(spec, est):
+                ups = self.neighbours(current, +1)
+                self.evaluate(ups, n0)
+                ups = [u for u in ups if u in self.estimates]
+                if not ups:
+                    self.say(f"no staffing within the bounds{' and the budget ceiling' if spec.budget_sek else ''} "
+                             "above the current one: stopped")
+                    break
+                gain = {u: (shortfall(spec, est) - shortfall(spec, self.estimates[u]))
+                        / max(self.cost(u) - self.cost(current), 1.0) for u in ups}
+                current = max(ups, key=lambda u: (gain[u], -self.cost(u)))
+                self.say(f"up to {self.describe(current)} (shortfall {shortfall(spec, self.estimates[current]):.3g})")
+            else:
+                downs = self.neighbours(current, -1)
+                self.evaluate(downs, n0)
+                cheaper = [d for d in downs if d in self.estimates and looks_feasible(spec, self.estimates[d])]
+                if not cheaper:
+                    break
+                current = min(cheaper, key=self.cost)
+                self.say(f"down to {self.describe(current)}")
+            if current in seen and looks_feasible(spec, self.estimates[current]):
+                break
+            seen.add(current)
+        return current
+
+    def describe(self, staffing: tuple[float, ...]) -> str:
+        return ", ".join(f"{k.split('.')[-2] if k.count('.') > 1 else k}={fmt_value(v)}"
+                         for k, v in zip(self.keys, staffing))
+
+    def run(self) -> "Result":
+        """Search, then check feasibility sequentially; returns the recommendation and everything evaluated."""
+        spec = self.spec
+        current = self.start()
+        self.say(f"start (queueing estimate): {self.describe(current)}")
+        for _ in range(50):  # moves after a check overturned an estimate; the budget ends it sooner
+            current = self.search(current)
+            group = [current] + [d for d in self.neighbours(current, -1)]
+            while self.runs < spec.budget:
+                unsure = [g for g in group if g not in self.estimates or verdict(spec, self.estimates[g]) == "unsure"]
+                if not unsure:
+                    break
+                before = self.runs
+                self.evaluate(unsure, max(self.estimates[g].n if g in self.estimates else 0 for g in unsure)
+                              + spec.replications)
+                if self.runs == before:
+                    break
+            here = verdict(spec, self.estimates[current])
+            cheaper = [d for d in group[1:] if d in self.estimates and verdict(spec, self.estimates[d]) == "meets"]
+            if cheaper:
+                current = min(cheaper, key=self.cost)
+                self.say(f"a cheaper neighbour meets the targets after more replications: {self.describe(current)}")
+                continue
+            if here == "fails" and self.runs < spec.budget:
+                self.say(f"{self.describe(current)} fails a target after more replications: searching on")
+                continue
+            break
+        return Result(spec, self.today, current, dict(self.estimates), self.runs, list(self.log),
+                      [d for d in self.neighbours(current, -1) if d in self.estimates], list(self.unit))
+
+

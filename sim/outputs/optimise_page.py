@@ -1,0 +1,189 @@
+"""What an optimisation found, for a manager: the table of candidates, the trade-off plot and the page (issue 18)."""
+
+from __future__ import annotations
+
+import html as _html
+import math
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from sim.analysis.feasibility import Result, confidence_met, side, verdict  # noqa: E402
+from sim.analysis.kpis import BY_KEY  # noqa: E402
+from sim.outputs.files import atomic_write, write_csv  # noqa: E402
+
+POOL_NAMES = {"org.reception.caseworkers": "reception caseworkers (first visits)",
+              "org.long_term.caseworkers": "long-term caseworkers", "org.payment.officers": "payment officers",
+              "variant.module_admins.fte": "module administrators", "org.payment.cash_office": "cash office",
+              "org.deputy_managers": "deputy managers", "org.servers": "servers"}
+
+
+def pool_name(key: str) -> str:
+    return POOL_NAMES.get(key, key)
+
+
+def figure_name(metric: str) -> str:
+    kpi = BY_KEY.get(metric)
+    return f"{kpi.label} ({kpi.unit})" if kpi else metric.replace("_", " ")
+
+
+def shown(metric: str, value: float) -> str:
+    kpi = BY_KEY.get(metric)
+    if value != value:
+        return "no value"
+    return f"{value * kpi.scale:.{kpi.decimals}f}" if kpi else f"{value:.3g}"
+
+
+def table(result: Result) -> pd.DataFrame:
+    """One row per staffing evaluated: the pools, the cost, replications, and per target mean, 95 % CI, confidence."""
+    spec, rows = result.spec, []
+    front = pareto(result)
+    for staffing, est in sorted(result.estimates.items(), key=lambda kv: kv[1].cost):
+        row = dict(zip(spec.pools, staffing))
+        row.update({"cost_sek_per_year": est.cost, "replications": est.n, "verdict": verdict(spec, est),
+                    "chosen": staffing == result.chosen, "today": staffing == result.today,
+                    "pareto": staffing in front})
+        for m in spec.target:
+            half = 1.96 * est.se(m) if est.n > 1 else math.nan
+            row.update({f"{m}.mean": est.mean(m), f"{m}.ci_low": est.mean(m) - half, f"{m}.ci_high": est.mean(m) + half,
+                        f"{m}.confidence_met": confidence_met(spec, est, m)})
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def pareto(result: Result) -> set:
+    """The staffings no other evaluated one beats on both cost and the first target (lower cost, better figure)."""
+    metric = next(iter(result.spec.target))
+    sign = 1 if side(metric) == "max" else -1
+    points = [(e.cost, sign * e.mean(metric), s) for s, e in result.estimates.items()]
+    front, best = set(), math.inf
+    for cost, value, s in sorted(points):
+        if value < best:
+            front.add(s)
+            best = value
+    return front
+
+
+def plot(result: Result, path: Path) -> Path:
+    """Staff cost against the first target's figure: every staffing tried, the front, the target, the choice."""
+    spec, frame = result.spec, table(result)
+    metric = next(iter(spec.target))
+    kpi = BY_KEY.get(metric)
+    scale = kpi.scale if kpi else 1.0
+    fig, ax = plt.subplots(figsize=(9, 5.5), layout="constrained")
+    x = frame["cost_sek_per_year"] * 1e-6
+    y = frame[f"{metric}.mean"] * scale
+    err = (frame[f"{metric}.ci_high"] - frame[f"{metric}.mean"]) * scale
+    ax.errorbar(x, y, yerr=err, fmt="o", color="0.55", ms=5, capsize=3, label="staffing tried (95 % CI)")
+    on = frame[frame["pareto"]].sort_values("cost_sek_per_year")
+    ax.plot(on["cost_sek_per_year"] * 1e-6, on[f"{metric}.mean"] * scale, "-", color="#0072B2", lw=1.5,
+            label="trade-off: nothing tried is both cheaper and better")
+    ax.axhline(spec.target[metric] * scale, color="#D55E00", ls="--", lw=1.2,
+               label=f"target: {'at most' if side(metric) == 'max' else 'at least'} "
+                     f"{shown(metric, spec.target[metric])}")
+    for flag, marker, colour, label in (("today", "s", "0.2", "today's staffing"),
+                                        ("chosen", "*", "#009E73", "recommended")):
+        sel = frame[frame[flag]]
+        if len(sel):
+            ax.plot(sel["cost_sek_per_year"] * 1e-6, sel[f"{metric}.mean"] * scale, marker, color=colour,
+                    ms=16 if marker == "*" else 10, label=label, zorder=5)
+    unit = "MSEK a year" if in_sek(result) else "cost units, millions"
+    ax.set_xlabel(f"staff cost of the pools optimised ({unit})")
+    ax.set_ylabel(figure_name(metric))
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=9, loc="best")
+    ax.set_title(f"{spec.name}: staff cost against {figure_name(metric)}", fontsize=12)
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+def sentence(result: Result) -> str:
+    """The answer in one sentence, with how sure it is."""
+    spec, est = result.spec, result.estimates[result.chosen]
+    pools = ", ".join(f"{v:g} {pool_name(k)}" for k, v in zip(spec.pools, result.chosen))
+    diff = (est.cost - sum(v * u for v, u in zip(result.today, result.unit_costs))) * 1e-6
+    call = verdict(spec, est)
+    sure = "; ".join(f"{figure_name(m)} {shown(m, est.mean(m))} against a target of {shown(m, spec.target[m])}, "
+                     f"met with {percent(confidence_met(spec, est, m))} confidence" for m in spec.target)
+    if call == "meets":
+        head = f"Recommended: {pools}"
+    elif call == "fails":
+        head = f"No staffing tried meets every target; the closest: {pools}"
+    else:
+        head = (f"Most likely enough, but not shown with {spec.confidence * 100:.0f} % confidence within the "
+                f"budget of {spec.budget} replications: {pools}")
+    cost = (f"{'+' if diff >= 0 else '−'}{abs(diff):.2f} MSEK a year" if in_sek(result)
+            else f"{diff * 1e6:+g} cost units")
+    return f"{head} ({cost} against today's staffing). {sure}."
+
+
+def in_sek(result: Result) -> bool:
+    """Whether the pools' costs are money (a reduction's servers cost one unit each)."""
+    return all(u >= 1000 for u in result.unit_costs)
+
+
+def percent(p: float) -> str:
+    """A confidence in words that never rounds up to a certainty."""
+    if p != p:
+        return "no value"
+    return "above 99.9 %" if p >= 0.9995 and p < 1 else ("100 %" if p == 1 else f"{p * 100:.1f} %")
+
+
+def write(result: Result, out_dir: Path) -> dict[str, Path]:
+    """candidates.csv, tradeoff.png and optimise.html into ``out_dir`` (each atomically)."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    frame = table(result)
+    write_csv(out_dir / "candidates.csv", frame)
+    figure = plot(result, out_dir / "tradeoff.png")
+    atomic_write(out_dir / "optimise.html", lambda tmp: tmp.write_text(page(result, frame, figure), encoding="utf-8"))
+    return {"candidates": out_dir / "candidates.csv", "plot": figure, "page": out_dir / "optimise.html"}
+
+
+def page(result: Result, frame: pd.DataFrame, figure: Path) -> str:
+    import base64
+
+    e, spec = _html.escape, result.spec
+    chosen, est = result.chosen, result.estimates[result.chosen]
+    rows = "".join(f"<tr><td>{e(pool_name(k))}</td><td>{t:g}</td><td>{c:g}</td><td>{c - t:+g}</td></tr>"
+                   for k, t, c in zip(spec.pools, result.today, chosen))
+    targets = "".join(
+        f"<tr><td>{e(figure_name(m))}</td><td>{'at most' if side(m) == 'max' else 'at least'} "
+        f"{e(shown(m, spec.target[m]))}</td><td>{e(shown(m, est.mean(m)))} "
+        f"({e(shown(m, est.mean(m) - 1.96 * est.se(m)))}–{e(shown(m, est.mean(m) + 1.96 * est.se(m)))})</td>"
+        f"<td>{percent(confidence_met(spec, est, m))}</td></tr>" for m in spec.target)
+    cheaper = "".join(
+        f"<li>{e(', '.join(f'{v:g} {pool_name(k)}' for k, v in zip(spec.pools, s)))}: "
+        f"{e(verdict(spec, result.estimates[s]))} "
+        f"({'; '.join(f'{figure_name(m)} {shown(m, result.estimates[s].mean(m))}' for m in spec.target)}, "
+        f"{result.estimates[s].n} replications)</li>" for s in result.cheaper)
+    img = base64.b64encode(Path(figure).read_bytes()).decode()
+    budget = (f"<p class=\"warning\">The budget of {spec.budget} replications was spent before every decision was "
+              "clear: the recommendation is not shown with the stated confidence.</p>"
+              if result.verdict == "unsure" else "")
+    return f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{e(spec.name)}</title>
+<style>body {{ font-family: system-ui, sans-serif; max-width: 1000px; margin: 2em auto; padding: 0 1em; }}
+table {{ border-collapse: collapse; }} td, th {{ border: 1px solid #ccc; padding: 0.3em 0.6em; text-align: right; }}
+td:first-child, th:first-child {{ text-align: left; }} .gist {{ font-weight: bold; }}
+.warning {{ border-left: 4px solid #D55E00; padding: 0.5em 1em; background: #fff3ee; }}
+img {{ max-width: 100%; }}</style></head><body>
+<h1>{e(spec.name)}: the least-cost staffing that meets the targets</h1>
+<p class="gist">{e(sentence(result))}</p>{budget}
+<h2>Recommended staffing against today's</h2>
+<table><tr><th>staff pool</th><th>today</th><th>recommended</th><th>change</th></tr>{rows}</table>
+<h2>The targets</h2>
+<table><tr><th>figure</th><th>target</th><th>estimate (95 % CI)</th><th>confidence it is met</th></tr>{targets}</table>
+<p>The confidence is one-sided, from {est.n} replications on seeds 0–{est.n - 1}; a staffing is called enough when
+every target is met with {spec.confidence * 100:.0f} % confidence together (Bonferroni over the targets).</p>
+<h2>Cheaper staffings, one step below</h2><ul>{cheaper or '<li>none within the bounds</li>'}</ul>
+<p>Each was given more replications while its verdict was unsure ({result.runs} replications in all, budget
+{spec.budget}). <i>fails</i>: some target is missed with the stated confidence.</p>
+<h2>The trade-off</h2><img src="data:image/png;base64,{img}" alt="trade-off">
+<p><small>Every staffing tried: <code>candidates.csv</code>. The model's figures are only as good as its
+calibration (docs/validation.md); staff costs are the config's costs per FTE.</small></p></body></html>
+"""

@@ -1,0 +1,116 @@
+"""Issue 18: least-cost staffing that meets its targets (sim/experiments/optimise.py), on known answers.
+
+On the M/M/c reduction the cheapest number of servers whose mean wait meets a target is Erlang C's minimum.
+Each target lies between Erlang C's waits at the minimum c* and at c* − 1 (their geometric mean), so the answer
+is clear-cut: the optimiser must choose c*, state that it meets the target, and that c* − 1 fails it.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from sim.analysis.feasibility import OptimiseSpec, Pool, verdict
+from sim.analysis.queueing import erlang_c_wait
+from sim.config.schema import ConfigError
+from sim.experiments.optimise import Optimiser
+
+
+def _minimum(lam: float, target: float) -> int:
+    c = int(lam) + 1
+    while erlang_c_wait(c, lam, 1.0) > target:
+        c += 1
+    return c
+
+
+def _spec(lam: float, target: float, start: str = "today", servers: int | None = None) -> OptimiseSpec:
+    servers = int(lam) + 1 if servers is None else servers  # the least that keeps the queue stable
+    return OptimiseSpec(name="mmc", org="mmc", pools={"org.servers": Pool(1, 40, 1, 1.0)},
+                        target={"wait_hours_mean": target}, replications=5, budget=120, horizon_weeks=12,
+                        warmup_weeks=2, overrides=[f"org.arrivals_per_hour={lam}", f"org.servers={servers}"],
+                        start=start)
+
+
+@pytest.mark.parametrize("lam, c_star", [(2.0, 4), (4.0, 6), (8.0, 10)])
+def test_the_optimiser_finds_erlang_cs_minimum_number_of_servers(lam, c_star):
+    """Started from the fewest servers that keep the queue stable, it climbs, confirms c* and refutes c* − 1."""
+    target = math.sqrt(erlang_c_wait(c_star, lam, 1.0) * erlang_c_wait(c_star - 1, lam, 1.0))
+    assert _minimum(lam, target) == c_star
+    result = Optimiser(_spec(lam, target), workers=2).run()
+    assert result.chosen == (float(c_star),)
+    assert result.verdict == "meets"
+    below = result.estimates[(float(c_star - 1),)]
+    assert verdict(result.spec, below) == "fails"
+    assert result.runs <= result.spec.budget
+
+
+def test_the_queueing_start_is_erlang_cs_minimum():
+    lam = 4.0
+    target = math.sqrt(erlang_c_wait(6, lam, 1.0) * erlang_c_wait(5, lam, 1.0))
+    opt = Optimiser(_spec(lam, target, start="queueing"), workers=1)
+    assert opt.start() == (6.0,)
+
+
+def test_a_budget_ceiling_below_the_answer_is_said_and_nothing_above_it_is_tried():
+    lam = 4.0
+    target = math.sqrt(erlang_c_wait(6, lam, 1.0) * erlang_c_wait(5, lam, 1.0))
+    spec = _spec(lam, target)
+    spec.budget_sek = 5.0  # five servers at most
+    result = Optimiser(spec, workers=2).run()
+    assert all(s[0] <= 5 for s in result.estimates)
+    assert result.verdict == "fails"
+    assert any("budget ceiling" in line for line in result.log)
+
+
+@pytest.mark.parametrize("change, key", [
+    ({"pools": {}}, "optimise.pools"),
+    ({"target": {}}, "target"),
+    ({"target": {"utilisation": 0.8}}, "target.utilisation"),
+    ({"replications": 1}, "optimise.replications"),
+    ({"confidence": 1.5}, "optimise.confidence"),
+    ({"pools": {"org.servers": Pool(5, 2, 1, 1.0)}}, "optimise.pools.org.servers"),
+])
+def test_a_bad_optimisation_is_refused_by_key(change, key):
+    spec = _spec(4.0, 0.2)
+    for name, value in change.items():
+        setattr(spec, name, value)
+    with pytest.raises(ConfigError) as err:
+        Optimiser(spec)
+    assert err.value.key == key
+
+
+def _command(*args: str, cwd=None):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "sim.optimise", *args], capture_output=True, text=True, timeout=600,
+                          cwd=cwd)
+
+
+def test_the_command_writes_the_candidates_the_tradeoff_and_the_page(tmp_path):
+    """optimise=mmc: load 4, target between 5 and 6 servers' Erlang C waits: 6 recommended, 5 refuted."""
+    import pandas as pd
+
+    ran = _command("optimise=mmc", "workers=2", f"hydra.run.dir={tmp_path}")
+    assert ran.returncode == 0, ran.stderr[-2000:]
+    assert "Recommended: 6 servers" in ran.stdout
+    frame = pd.read_csv(tmp_path / "candidates.csv")
+    chosen = frame[frame["chosen"]]
+    assert list(chosen["org.servers"]) == [6] and list(chosen["verdict"]) == ["meets"]
+    assert list(frame.loc[frame["org.servers"] == 5, "verdict"]) == ["fails"]
+    page = (tmp_path / "optimise.html").read_text(encoding="utf-8")
+    assert "Recommended staffing against today" in page and "fails" in page
+    from PIL import Image
+
+    assert Image.open(tmp_path / "tradeoff.png").size[0] >= 800
+
+
+@pytest.mark.parametrize("args, words", [
+    (("optimise=mmc", "target.utilisation=0.5"), "target.utilisation"),
+    (("optimise=mmc", "budget=1"), "optimise.budget"),
+    (("optimise=nosuch",), "nosuch"),
+])
+def test_a_bad_command_line_is_one_line_naming_the_key(tmp_path, args, words):
+    ran = _command(*args, f"hydra.run.dir={tmp_path / 'run'}")
+    assert ran.returncode == 2 and words in ran.stderr and "Traceback" not in ran.stderr, ran.stderr[-1500:]
