@@ -14,7 +14,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import hydra
 from hydra.core.config_store import ConfigStore
@@ -28,10 +28,26 @@ from sim.config.schema import ConfigError
 
 
 @dataclass
+class Targets:
+    """Bounds given on the command line (``target.first_visit_wait_weeks=2``), over the optimise file's targets;
+    the side comes from the figure (at most a wait, at least a share). None: the file's own."""
+
+    first_visit_wait_weeks: Optional[float] = None
+    followups_on_time_share: Optional[float] = None
+    caseload_per_caseworker: Optional[float] = None
+    late_payment_share: Optional[float] = None
+    referral_overflow: Optional[float] = None
+    overtime_hours_per_week: Optional[float] = None
+    wait_hours_mean: Optional[float] = None  # the M/M/c reduction's mean wait (optimise=mmc)
+
+
+@dataclass
 class OptimiseApp:
     optimise: OptimiseSpec = field(default_factory=OptimiseSpec)
-    org: Optional[str] = None
-    target: dict[str, float] = field(default_factory=dict)
+    # the org file org=<name> chose (its name is Hydra's choice; the model loads it itself); None: the optimise
+    # file's own district
+    org: Any = None
+    target: Targets = field(default_factory=Targets)
     budget: Optional[int] = None
     workers: Optional[int] = None
 
@@ -43,10 +59,12 @@ def main(cfg: DictConfig) -> None:
         try:
             app = OmegaConf.to_object(cfg)
             spec = app.optimise
-            if app.org:
-                spec = replace(spec, org=app.org)
-            if app.target:
-                spec = replace(spec, target={**spec.target, **app.target})
+            org = HydraConfig.get().runtime.choices.get("org")
+            if org:
+                spec = replace(spec, org=org)
+            given = {k: float(v) for k, v in vars(app.target).items() if v is not None}
+            if given:
+                spec = replace(spec, target={**spec.target, **given})
             if app.budget is not None:
                 spec = replace(spec, budget=int(app.budget))
             if app.workers is not None and app.workers < 1:

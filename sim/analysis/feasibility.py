@@ -45,6 +45,8 @@ class OptimiseSpec:
     overrides: list[str] = field(default_factory=list)  # applied to every candidate
     start: str = "queueing"  # queueing | today
     start_busy: float = 0.85  # assumption: the busy share the queueing start aims at
+    check_replications: int = 10  # the independent check of the choice: a batch on fresh seeds (not in the budget)
+    check_max: int = 60  # the independent check's replications at most, batch by batch until its CIs are clear
 
 
 @dataclass
@@ -126,6 +128,9 @@ class Result:
     log: list[str]
     cheaper: list[tuple[float, ...]]
     unit_costs: list[float]  # SEK a year per unit of each pool
+    # the independent check of the choice on fresh seeds: figure -> (mean, 95 % CI low, high, CI inside the target)
+    check: dict = field(default_factory=dict)
+    check_n: int = 0  # the independent check's replications
 
     @property
     def verdict(self) -> str:

@@ -27,6 +27,9 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import numpy as np
+from scipy import stats
+
 from sim.analysis.feasibility import (  # noqa: F401 (OptimiseSpec, Pool, Result: the command's vocabulary)
     Estimate,
     OptimiseSpec,
@@ -35,9 +38,13 @@ from sim.analysis.feasibility import (  # noqa: F401 (OptimiseSpec, Pool, Result
     check,
     looks_feasible,
     shortfall,
+    side,
     verdict,
 )
 from sim.config.schema import ConfigError
+
+CHECK_SEED = 100_000  # the independent check's seeds start here: none of the search's
+STALL, STALL_GAIN = 3, 0.05  # this many steps up that close less than this share of the shortfall: out of reach
 
 # a pool's key -> the staff role whose busy share gives its offered load, and the cost per unit (costs.*)
 ROLE_OF = {"org.reception.caseworkers": "reception_first_visit", "org.long_term.caseworkers": "long_term",
@@ -71,6 +78,7 @@ class Optimiser:
         self.estimates: dict[tuple[float, ...], Estimate] = {}
         self.runs = 0  # replications run (or read from the cache) for the search, against spec.budget
         self.invalid: dict[tuple[float, ...], str] = {}  # staffings the model refuses, and why
+        self.stalled = False  # more staff stopped helping: a target out of the pools' reach
         self.log: list[str] = []
 
     def _unit_cost(self, key: str) -> float:
@@ -184,9 +192,16 @@ class Optimiser:
             raise ConfigError("optimise.start", self.describe(current), self.invalid.get(current, "no replication "
                               "could run (optimise.budget)"))
         seen = {current}
+        climbed: list[float] = []  # the shortfall after each step up
         while self.runs < spec.budget:
             est = self.estimates[current]
             if not looks_feasible(spec, est):
+                climbed.append(shortfall(spec, est))
+                if len(climbed) > STALL and climbed[-1] > (1 - STALL_GAIN) * climbed[-1 - STALL]:
+                    self.stalled = True
+                    self.say(f"{STALL} steps up brought the estimates less than {STALL_GAIN:.0%} closer to the "
+                             "targets: something other than these pools sets the figure short of its target; stopped")
+                    break
                 ups = self.neighbours(current, +1)
                 self.evaluate(ups, n0)
                 ups = [u for u in ups if u in self.estimates]
@@ -219,9 +234,13 @@ class Optimiser:
         """Search, then check feasibility sequentially; returns the recommendation and everything evaluated."""
         spec = self.spec
         current = self.start()
-        self.say(f"start (queueing estimate): {self.describe(current)}")
+        self.say(f"start ({'queueing estimate' if spec.start == 'queueing' else 'today'}): {self.describe(current)}")
+        if self.today != current:  # today's staffing, for the comparison (not a candidate unless on the steps)
+            self.evaluate([self.today], spec.replications)
         for _ in range(50):  # moves after a check overturned an estimate; the budget ends it sooner
             current = self.search(current)
+            if self.stalled:
+                break
             group = [current] + [d for d in self.neighbours(current, -1)]
             while self.runs < spec.budget:
                 unsure = [g for g in group if g not in self.estimates or verdict(spec, self.estimates[g]) == "unsure"]
@@ -243,6 +262,43 @@ class Optimiser:
                 continue
             break
         return Result(spec, self.today, current, dict(self.estimates), self.runs, list(self.log),
-                      [d for d in self.neighbours(current, -1) if d in self.estimates], list(self.unit))
+                      [d for d in self.neighbours(current, -1) if d in self.estimates], list(self.unit),
+                      *self.independent_check(current))
+
+    def independent_check(self, staffing: tuple[float, ...]) -> tuple[dict, int]:
+        """The choice again on fresh seeds (CHECK_SEED on): batches of ``check_replications`` until every target's
+        95 % CI lies inside it, one lies wholly outside, or ``check_max`` replications. Per target: mean, CI, and
+        whether the whole interval lies inside the target; and the replications it took."""
+        from dataclasses import replace
+
+        from sim.config.compose import load_configs
+        from sim.experiments.runner import run_many, run_summary
+
+        spec, step = self.spec, self.spec.check_replications
+        if step < 2 or staffing in self.invalid:
+            return {}, 0
+        [base] = load_configs(self.common, [[f"{k}={fmt_value(v)}" for k, v in zip(self.keys, staffing)]])
+        results: list[dict] = []
+        out: dict = {}
+        while len(results) < max(spec.check_max, step):
+            results += run_many([replace(base, seed=CHECK_SEED + k) for k in range(len(results), len(results) + step)],
+                                cache_dir=self.cache_dir, workers=self.workers, job=run_summary,
+                                label=f"{spec.name}: independent check")
+            n = len(results)
+            out = {}
+            for m, bound in spec.target.items():
+                values = np.array([math.nan if r[m] is None else r[m] for r in results], dtype=float)
+                mean = float(values.mean())
+                half = float(stats.t.ppf(0.975, n - 1) * values.std(ddof=1) / math.sqrt(n))
+                low, high = mean - half, mean + half
+                inside = high <= bound if side(m) == "max" else low >= bound
+                outside = low > bound if side(m) == "max" else high < bound
+                out[m] = (mean, low, high, bool(inside), bool(outside))
+            if all(v[3] for v in out.values()) or any(v[4] for v in out.values()):
+                break
+        self.say(f"independent check on seeds {CHECK_SEED}-{CHECK_SEED + len(results) - 1}: " + "; ".join(
+            f"{m} {v[0]:.3g} (95 % CI {v[1]:.3g}-{v[2]:.3g}){'' if v[3] else ' NOT inside its target'}"
+            for m, v in out.items()))
+        return {m: v[:4] for m, v in out.items()}, len(results)
 
 

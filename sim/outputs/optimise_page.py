@@ -14,9 +14,10 @@ import pandas as pd  # noqa: E402
 
 from sim.analysis.feasibility import Result, confidence_met, side, verdict  # noqa: E402
 from sim.analysis.kpis import BY_KEY  # noqa: E402
+from sim.config.vocabulary import DISTRICTS  # noqa: E402
 from sim.outputs.files import atomic_write, write_csv  # noqa: E402
 
-POOL_NAMES = {"org.reception.caseworkers": "reception caseworkers (first visits)",
+POOL_NAMES = {"org.reception.caseworkers": "reception caseworkers",
               "org.long_term.caseworkers": "long-term caseworkers", "org.payment.officers": "payment officers",
               "variant.module_admins.fte": "module administrators", "org.payment.cash_office": "cash office",
               "org.deputy_managers": "deputy managers", "org.servers": "servers"}
@@ -68,35 +69,49 @@ def pareto(result: Result) -> set:
     return front
 
 
+VERDICT_COLOURS = {"meets": "#009E73", "fails": "#D55E00", "unsure": "0.55"}
+VERDICT_WORDS = {"meets": "meets every target", "fails": "misses a target", "unsure": "not yet clear"}
+
+
 def plot(result: Result, path: Path) -> Path:
-    """Staff cost against the first target's figure: every staffing tried, the front, the target, the choice."""
+    """Staff cost against each target's figure: every staffing tried (coloured by its verdict on all targets),
+    the trade-off front on the first target, the target line, today's staffing and the recommendation."""
     spec, frame = result.spec, table(result)
-    metric = next(iter(spec.target))
-    kpi = BY_KEY.get(metric)
-    scale = kpi.scale if kpi else 1.0
-    fig, ax = plt.subplots(figsize=(9, 5.5), layout="constrained")
+    metrics = list(spec.target)
+    fig, axes = plt.subplots(1, len(metrics), figsize=(max(8.5, 6.5 * len(metrics)), 5.5), layout="constrained",
+                             squeeze=False)
     x = frame["cost_sek_per_year"] * 1e-6
-    y = frame[f"{metric}.mean"] * scale
-    err = (frame[f"{metric}.ci_high"] - frame[f"{metric}.mean"]) * scale
-    ax.errorbar(x, y, yerr=err, fmt="o", color="0.55", ms=5, capsize=3, label="staffing tried (95 % CI)")
-    on = frame[frame["pareto"]].sort_values("cost_sek_per_year")
-    ax.plot(on["cost_sek_per_year"] * 1e-6, on[f"{metric}.mean"] * scale, "-", color="#0072B2", lw=1.5,
-            label="trade-off: nothing tried is both cheaper and better")
-    ax.axhline(spec.target[metric] * scale, color="#D55E00", ls="--", lw=1.2,
-               label=f"target: {'at most' if side(metric) == 'max' else 'at least'} "
-                     f"{shown(metric, spec.target[metric])}")
-    for flag, marker, colour, label in (("today", "s", "0.2", "today's staffing"),
-                                        ("chosen", "*", "#009E73", "recommended")):
-        sel = frame[frame[flag]]
-        if len(sel):
-            ax.plot(sel["cost_sek_per_year"] * 1e-6, sel[f"{metric}.mean"] * scale, marker, color=colour,
-                    ms=16 if marker == "*" else 10, label=label, zorder=5)
-    unit = "MSEK a year" if in_sek(result) else "cost units, millions"
-    ax.set_xlabel(f"staff cost of the pools optimised ({unit})")
-    ax.set_ylabel(figure_name(metric))
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=9, loc="best")
-    ax.set_title(f"{spec.name}: staff cost against {figure_name(metric)}", fontsize=12)
+    for i, (ax, metric) in enumerate(zip(axes[0], metrics)):
+        kpi = BY_KEY.get(metric)
+        scale = kpi.scale if kpi else 1.0
+        y = frame[f"{metric}.mean"] * scale
+        err = (frame[f"{metric}.ci_high"] - frame[f"{metric}.mean"]) * scale
+        for call, colour in VERDICT_COLOURS.items():
+            sel = frame["verdict"] == call
+            if sel.any():
+                ax.errorbar(x[sel], y[sel], yerr=err[sel], fmt="o", color=colour, ms=5, capsize=3,
+                            label=f"tried: {VERDICT_WORDS[call]} (95 % CI)")
+        if i == 0:
+            on = frame[frame["pareto"]].sort_values("cost_sek_per_year")
+            ax.plot(on["cost_sek_per_year"] * 1e-6, on[f"{metric}.mean"] * scale, "-", color="#0072B2", lw=1.2,
+                    label="trade-off: nothing tried is cheaper and better")
+        ax.axhline(spec.target[metric] * scale, color="#D55E00", ls="--", lw=1.2,
+                   label=f"target: {'at most' if side(metric) == 'max' else 'at least'} "
+                         f"{shown(metric, spec.target[metric])}")
+        for flag, marker, colour, label in (("today", "s", "0.2", "today's staffing"),
+                                            ("chosen", "*", "#009E73", "recommended")):
+            sel = frame[frame[flag]]
+            if len(sel):
+                ax.plot(sel["cost_sek_per_year"] * 1e-6, sel[f"{metric}.mean"] * scale, marker, color=colour,
+                        mfc="none" if marker == "s" else colour, mew=2, ms=18 if marker == "*" else 12, label=label,
+                        zorder=5)
+        unit = "MSEK a year" if in_sek(result) else "cost units, millions"
+        ax.set_xlabel(f"staff cost of the pools optimised ({unit})")
+        ax.set_ylabel(figure_name(metric))
+        ax.grid(alpha=0.3)
+        ax.set_title(figure_name(metric), fontsize=12)
+    axes[0][0].legend(fontsize=8.5, loc="best")
+    fig.suptitle(f"{DISTRICTS.get(spec.org, spec.org)}: staff cost against the targets' figures", fontsize=13)
     fig.savefig(path, dpi=120)
     plt.close(fig)
     return path
@@ -112,6 +127,9 @@ def sentence(result: Result) -> str:
                      f"met with {percent(confidence_met(spec, est, m))} confidence" for m in spec.target)
     if call == "meets":
         head = f"Recommended: {pools}"
+    elif call == "fails" and any("something other than these pools" in line for line in result.log):
+        head = (f"No staffing of these pools meets every target: more staff stopped bringing the figures closer, so "
+                f"something else (a routine, a notice, the inflow) keeps them short; the closest tried: {pools}")
     elif call == "fails":
         head = f"No staffing tried meets every target; the closest: {pools}"
     else:
@@ -131,7 +149,7 @@ def percent(p: float) -> str:
     """A confidence in words that never rounds up to a certainty."""
     if p != p:
         return "no value"
-    return "above 99.9 %" if p >= 0.9995 and p < 1 else ("100 %" if p == 1 else f"{p * 100:.1f} %")
+    return "above 99.9 %" if p >= 0.9995 else f"{p * 100:.1f} %"
 
 
 def write(result: Result, out_dir: Path) -> dict[str, Path]:
@@ -143,6 +161,23 @@ def write(result: Result, out_dir: Path) -> dict[str, Path]:
     figure = plot(result, out_dir / "tradeoff.png")
     atomic_write(out_dir / "optimise.html", lambda tmp: tmp.write_text(page(result, frame, figure), encoding="utf-8"))
     return {"candidates": out_dir / "candidates.csv", "plot": figure, "page": out_dir / "optimise.html"}
+
+
+def check_html(result: Result) -> str:
+    """The choice run again on fresh seeds: each target's estimate, and whether its whole 95 % CI is inside."""
+    if not result.check:
+        return "<p>Not run (optimise.check_replications below 2).</p>"
+    e, spec = _html.escape, result.spec
+    rows = "".join(f"<tr><td>{e(figure_name(m))}</td><td>{e(shown(m, mean))} ({e(shown(m, lo))}–{e(shown(m, hi))})"
+                   f"</td><td>{'yes' if inside else '<b>no</b>'}</td></tr>"
+                   for m, (mean, lo, hi, inside) in result.check.items())
+    ok = all(v[3] for v in result.check.values())
+    return (f"<p>The recommended staffing again, on {result.check_n} fresh seeds the search never used (batches of "
+            f"{spec.check_replications} until every interval is clear, at most {spec.check_max}): "
+            f"{'every 95 % interval lies inside its target.' if ok else 'an interval is not inside its target: '}"
+            f"{'' if ok else 'the recommendation is not confirmed; give the check more replications.'}</p>"
+            f"<table><tr><th>figure</th><th>estimate (95 % CI)</th><th>interval inside the target</th></tr>{rows}"
+            "</table>")
 
 
 def page(result: Result, frame: pd.DataFrame, figure: Path) -> str:
@@ -172,7 +207,7 @@ table {{ border-collapse: collapse; }} td, th {{ border: 1px solid #ccc; padding
 td:first-child, th:first-child {{ text-align: left; }} .gist {{ font-weight: bold; }}
 .warning {{ border-left: 4px solid #D55E00; padding: 0.5em 1em; background: #fff3ee; }}
 img {{ max-width: 100%; }}</style></head><body>
-<h1>{e(spec.name)}: the least-cost staffing that meets the targets</h1>
+<h1>{e(DISTRICTS.get(spec.org, spec.org))}: the least-cost staffing that meets the targets</h1>
 <p class="gist">{e(sentence(result))}</p>{budget}
 <h2>Recommended staffing against today's</h2>
 <table><tr><th>staff pool</th><th>today</th><th>recommended</th><th>change</th></tr>{rows}</table>
@@ -180,9 +215,11 @@ img {{ max-width: 100%; }}</style></head><body>
 <table><tr><th>figure</th><th>target</th><th>estimate (95 % CI)</th><th>confidence it is met</th></tr>{targets}</table>
 <p>The confidence is one-sided, from {est.n} replications on seeds 0–{est.n - 1}; a staffing is called enough when
 every target is met with {spec.confidence * 100:.0f} % confidence together (Bonferroni over the targets).</p>
+<h2>Independent check</h2>{check_html(result)}
 <h2>Cheaper staffings, one step below</h2><ul>{cheaper or '<li>none within the bounds</li>'}</ul>
 <p>Each was given more replications while its verdict was unsure ({result.runs} replications in all, budget
 {spec.budget}). <i>fails</i>: some target is missed with the stated confidence.</p>
+<h2>How the search went</h2><ol>{''.join(f"<li>{e(line)}</li>" for line in result.log)}</ol>
 <h2>The trade-off</h2><img src="data:image/png;base64,{img}" alt="trade-off">
 <p><small>Every staffing tried: <code>candidates.csv</code>. The model's figures are only as good as its
 calibration (docs/validation.md); staff costs are the config's costs per FTE.</small></p></body></html>
