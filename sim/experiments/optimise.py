@@ -27,9 +27,6 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-import numpy as np
-from scipy import stats
-
 from sim.analysis.feasibility import (  # noqa: F401 (OptimiseSpec, Pool, Result: the command's vocabulary)
     Estimate,
     OptimiseSpec,
@@ -41,6 +38,7 @@ from sim.analysis.feasibility import (  # noqa: F401 (OptimiseSpec, Pool, Result
     side,
     verdict,
 )
+from sim.analysis.stats import estimate as interval
 from sim.config.schema import ConfigError
 
 CHECK_SEED = 100_000  # the independent check's seeds start here: none of the search's
@@ -284,13 +282,10 @@ class Optimiser:
             results += run_many([replace(base, seed=CHECK_SEED + k) for k in range(len(results), len(results) + step)],
                                 cache_dir=self.cache_dir, workers=self.workers, job=run_summary,
                                 label=f"{spec.name}: independent check")
-            n = len(results)
             out = {}
             for m, bound in spec.target.items():
-                values = np.array([math.nan if r[m] is None else r[m] for r in results], dtype=float)
-                mean = float(values.mean())
-                half = float(stats.t.ppf(0.975, n - 1) * values.std(ddof=1) / math.sqrt(n))
-                low, high = mean - half, mean + half
+                ci = interval(r[m] for r in results)  # the t interval of sim.analysis.stats
+                mean, low, high = ci.mean, ci.low, ci.high
                 inside = high <= bound if side(m) == "max" else low >= bound
                 outside = low > bound if side(m) == "max" else high < bound
                 out[m] = (mean, low, high, bool(inside), bool(outside))

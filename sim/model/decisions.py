@@ -46,8 +46,9 @@ class Decisions:
         self.counts = dict.fromkeys(("grey_zone", "refused", "depends"), 0)
 
     def settle(self, run, hh) -> Generator:
-        """Decide the household's application: returns whether it is refused (its own draw unless grey-zone)."""
-        if not self.on or hashed_uniform(self.seed, "grey_zone", hh.id) >= self.grey_share:
+        """Decide the household's application (called only with the variation on): returns whether it is refused
+        (its own draw unless grey-zone)."""
+        if hashed_uniform(self.seed, "grey_zone", hh.id) >= self.grey_share:
             return hh.refused
         u = hashed_uniform(self.seed, "grant", hh.id)
         who = hashed_uniform(self.seed, "decider", hh.id)

@@ -14,6 +14,7 @@ import pandas as pd  # noqa: E402
 
 from sim.analysis.feasibility import Result, confidence_met, side, verdict  # noqa: E402
 from sim.analysis.kpis import BY_KEY  # noqa: E402
+from sim.analysis.stats import estimate as interval  # noqa: E402
 from sim.config.vocabulary import DISTRICTS  # noqa: E402
 from sim.outputs.files import atomic_write, write_csv  # noqa: E402
 
@@ -49,8 +50,8 @@ def table(result: Result) -> pd.DataFrame:
                     "chosen": staffing == result.chosen, "today": staffing == result.today,
                     "pareto": staffing in front})
         for m in spec.target:
-            half = 1.96 * est.se(m) if est.n > 1 else math.nan
-            row.update({f"{m}.mean": est.mean(m), f"{m}.ci_low": est.mean(m) - half, f"{m}.ci_high": est.mean(m) + half,
+            ci = interval(est.values[m])
+            row.update({f"{m}.mean": est.mean(m), f"{m}.ci_low": ci.low, f"{m}.ci_high": ci.high,
                         f"{m}.confidence_met": confidence_met(spec, est, m)})
         rows.append(row)
     return pd.DataFrame(rows)
@@ -187,10 +188,11 @@ def page(result: Result, frame: pd.DataFrame, figure: Path) -> str:
     chosen, est = result.chosen, result.estimates[result.chosen]
     rows = "".join(f"<tr><td>{e(pool_name(k))}</td><td>{t:g}</td><td>{c:g}</td><td>{c - t:+g}</td></tr>"
                    for k, t, c in zip(spec.pools, result.today, chosen))
+    cis = {m: interval(est.values[m]) for m in spec.target}
     targets = "".join(
         f"<tr><td>{e(figure_name(m))}</td><td>{'at most' if side(m) == 'max' else 'at least'} "
         f"{e(shown(m, spec.target[m]))}</td><td>{e(shown(m, est.mean(m)))} "
-        f"({e(shown(m, est.mean(m) - 1.96 * est.se(m)))}–{e(shown(m, est.mean(m) + 1.96 * est.se(m)))})</td>"
+        f"({e(shown(m, cis[m].low))}–{e(shown(m, cis[m].high))})</td>"
         f"<td>{percent(confidence_met(spec, est, m))}</td></tr>" for m in spec.target)
     cheaper = "".join(
         f"<li>{e(', '.join(f'{v:g} {pool_name(k)}' for k, v in zip(spec.pools, s)))}: "
