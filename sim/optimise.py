@@ -25,6 +25,7 @@ from sim.analysis.feasibility import OptimiseSpec
 from sim.cli import removed_if_empty_on_failure, run_hydra_app
 from sim.config.errors import UserError, fail
 from sim.config.schema import ConfigError
+from sim.experiments.spec import check_app_keys
 
 
 @dataclass
@@ -57,6 +58,7 @@ def main(cfg: DictConfig) -> None:
     out_dir = Path(HydraConfig.get().runtime.output_dir)
     with removed_if_empty_on_failure(out_dir, HydraConfig.get().job.name):
         try:
+            check_app_keys(cfg, "optimise")  # an appended key (+process.x=1) is refused, not carried along unread
             app = OmegaConf.to_object(cfg)
             spec = app.optimise
             org = HydraConfig.get().runtime.choices.get("org")

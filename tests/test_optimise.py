@@ -110,6 +110,8 @@ def test_the_command_writes_the_candidates_the_tradeoff_and_the_page(tmp_path):
     (("optimise=mmc", "target.utilisation=0.5"), "target.utilisation"),
     (("optimise=mmc", "budget=1"), "optimise.budget"),
     (("optimise=nosuch",), "nosuch"),
+    (("optimise=mmc", "+process.casework_effect.on_tme=1.2"), "optimise.overrides"),  # not run with it unread
+    (("optimise=mmc", "+target.waits=2"), "target.waits"),
 ])
 def test_a_bad_command_line_is_one_line_naming_the_key(tmp_path, args, words):
     ran = _command(*args, f"hydra.run.dir={tmp_path / 'run'}")

@@ -99,6 +99,7 @@ _SETTING_GOES = {
     "experiment": ("python -m sim.experiment", "variant", "experiment",
                    "or into one variant's list in the experiment file"),
     "sweep": ("python -m sim.sweep", "point", "sweep", "or into the design (sweep.design.params)"),
+    "optimise": ("python -m sim.optimise", "candidate", "optimise", "or a pool into optimise.pools"),
 }
 
 
