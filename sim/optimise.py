@@ -40,6 +40,7 @@ class Targets:
     referral_overflow: Optional[float] = None
     overtime_hours_per_week: Optional[float] = None
     wait_hours_mean: Optional[float] = None  # the M/M/c reduction's mean wait (optimise=mmc)
+    wait_hours_total: Optional[float] = None  # the tandem reduction's waits summed over its stations (optimise=tandem)
 
 
 @dataclass

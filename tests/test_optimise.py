@@ -45,6 +45,64 @@ def test_the_optimiser_finds_erlang_cs_minimum_number_of_servers(lam, c_star):
     assert result.runs <= result.spec.budget
 
 
+def _tandem_optimum(target: float, lam: float = 3.0, services=(0.5, 0.3), units=(1, 2)) -> tuple[int, int]:
+    """Jackson's theorem: the summed wait is a sum of Erlang C waits; the least-cost (c1, c2) by enumeration."""
+    costs = sorted((c1 * units[0] + c2 * units[1], c1, c2) for c1 in range(1, 13) for c2 in range(1, 13)
+                   if c1 > lam * services[0] and c2 > lam * services[1]
+                   and erlang_c_wait(c1, lam, services[0]) + erlang_c_wait(c2, lam, services[1]) <= target)
+    assert costs[0][0] < costs[1][0], "the known optimum must be unique"
+    return costs[0][1], costs[0][2]
+
+
+def _tandem_spec() -> OptimiseSpec:
+    """configs/optimise/tandem.yaml as the command reads it."""
+    from pathlib import Path
+
+    from omegaconf import OmegaConf
+
+    raw = OmegaConf.to_container(OmegaConf.load(Path(__file__).parents[1] / "configs/optimise/tandem.yaml"))
+    return OptimiseSpec(**{**raw, "pools": {k: Pool(**v) for k, v in raw["pools"].items()}})
+
+
+@pytest.mark.parametrize("target", [0.06, 0.3])
+def test_on_a_two_stage_tandem_the_optimiser_finds_the_known_least_cost_servers(target):
+    """configs/optimise/tandem.yaml: a second-station server costs twice a first-station one. Started from the
+    fewest servers that keep both stations stable, the search must end at the enumerated optimum, say it meets
+    the target, and refute every cheaper staffing next to it (a server off either station, or moved)."""
+    known = _tandem_optimum(target)
+    spec = _tandem_spec()
+    spec.target, spec.start = {"wait_hours_total": target}, "today"
+    spec.overrides = ["org.stations.0.servers=2", "org.stations.1.servers=1"]  # loads 1.5 and 0.9
+    opt = Optimiser(spec, workers=2)
+    result = opt.run()
+    assert result.chosen == tuple(float(c) for c in known)
+    assert result.verdict == "meets" and result.confirmed
+    cheaper = opt.cheaper(result.chosen)
+    assert cheaper and all(verdict(spec, result.estimates[s]) == "fails" for s in cheaper)
+
+
+def test_the_tandem_queueing_start_is_erlang_cs_marginal_analysis():
+    """Here marginal analysis over the Erlang C sum lands on the enumerated optimum (4 + 3 servers)."""
+    spec = _tandem_spec()
+    assert Optimiser(spec).start() == tuple(float(c) for c in _tandem_optimum(spec.target["wait_hours_total"]))
+
+
+def test_a_choice_on_the_edge_of_its_target_gives_way_to_a_confirmed_step_up():
+    """Target exactly Erlang C's wait at 6 servers (load 4): 6 servers' long-run wait sits on the bound, so the
+    fresh-seed check cannot put its interval inside it in 60 replications; the check steps up to 7 servers, whose
+    wait (a third of the bound) it confirms, and lists 6 as not confirmed."""
+    import io
+
+    spec = _spec(4.0, erlang_c_wait(6, 4.0, 1.0))
+    opt = Optimiser(spec, workers=2, out=io.StringIO())
+    opt.evaluate([(6.0,)], spec.replications)
+    chosen, (check, n), unconfirmed = opt.confirm((6.0,))
+    assert chosen == (7.0,) and all(v[3] for v in check.values()) and n >= spec.check_replications
+    assert [s for s, _, _ in unconfirmed] == [(6.0,)] and unconfirmed[0][2] == spec.check_max
+    mean, low, high, inside = unconfirmed[0][1]["wait_hours_mean"]
+    assert not inside and low <= spec.target["wait_hours_mean"] <= high
+
+
 def test_the_queueing_start_is_erlang_cs_minimum():
     lam = 4.0
     target = math.sqrt(erlang_c_wait(6, lam, 1.0) * erlang_c_wait(5, lam, 1.0))

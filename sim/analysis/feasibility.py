@@ -19,7 +19,21 @@ from sim.analysis.kpis import BY_KEY
 from sim.config.schema import ConfigError
 
 # where a figure is not a headline KPI, its better side (a target on it is then a bound on that side)
-SIDES = {"wait_hours_mean": "lower"}
+SIDES = {"wait_hours_mean": "lower", "wait_hours_total": "lower"}  # the M/M/c and tandem reductions
+
+
+POOL_NAMES = {"org.reception.caseworkers": "reception caseworkers",
+              "org.long_term.caseworkers": "long-term caseworkers", "org.payment.officers": "payment officers",
+              "variant.module_admins.fte": "module administrators", "org.payment.cash_office": "cash office",
+              "org.deputy_managers": "deputy managers", "org.servers": "servers"}
+
+
+def pool_name(key: str) -> str:
+    """A pool's name for people (org.stations.0.servers: a tandem's first station's servers)."""
+    parts = key.split(".")
+    if len(parts) == 4 and parts[:2] == ["org", "stations"] and parts[2].isdigit():
+        return f"station {int(parts[2]) + 1} {parts[3]}"
+    return POOL_NAMES.get(key, key)
 
 
 @dataclass
@@ -131,9 +145,20 @@ class Result:
     # the independent check of the choice on fresh seeds: figure -> (mean, 95 % CI low, high, CI inside the target)
     check: dict = field(default_factory=dict)
     check_n: int = 0  # the independent check's replications
+    # cheaper staffings the independent check did not confirm, on the way up to the choice: (staffing, check, n)
+    unconfirmed: list = field(default_factory=list)
+    searched: Optional[tuple[float, ...]] = None  # the search's choice, before the check stepped up
+
+    @property
+    def confirmed(self) -> bool:
+        """Whether the independent check put every target's whole 95 % interval inside it."""
+        return bool(self.check) and all(v[3] for v in self.check.values())
 
     @property
     def verdict(self) -> str:
+        """The search's verdict on its seeds; a choice the check stepped up to, and confirmed, meets."""
+        if self.confirmed and self.chosen != self.searched:
+            return "meets"
         return verdict(self.spec, self.estimates[self.chosen])
 
 

@@ -208,6 +208,9 @@ def reduction_summary(run: "Run") -> dict:
             out[f"wait_hours_mean.station_{i + 1}"] = mean([w for s, _, _, w in waits if s == i])
             out[f"utilisation.station_{i + 1}"] = busy(desk)
             out[f"erlang_c_wait_hours.station_{i + 1}"] = erlang_c_wait(desk.seats, lam, service)
+        # a customer's waits summed over the stations (its mean: the sum of the stations' means, Jackson's sum)
+        out["wait_hours_total"] = sum(out[f"wait_hours_mean.station_{i + 1}"] for i in range(len(stations)))
+        out["erlang_c_wait_hours.total"] = sum(erlang_c_wait(desk.seats, lam, service) for desk, service in stations)
     return out
 
 

@@ -41,9 +41,13 @@ def with_member(cfg: Config) -> Config:
 
 
 def get_key(obj, key: str):
-    """The value at a dotted ``key`` of a config (dataclasses and dicts, e.g. org.durations.analysis.mean)."""
+    """The value at a dotted ``key`` of a config (dataclasses, dicts and lists, e.g. org.durations.analysis.mean,
+    org.stations.0.servers: Hydra's spelling of a list item)."""
     for part in key.split("."):
-        obj = obj[part] if isinstance(obj, dict) else getattr(obj, part)
+        if isinstance(obj, (list, tuple)) and part.isdigit():
+            obj = obj[int(part)]
+        else:
+            obj = obj[part] if isinstance(obj, dict) else getattr(obj, part)
     return obj
 
 

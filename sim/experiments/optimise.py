@@ -34,6 +34,8 @@ from sim.analysis.feasibility import (  # noqa: F401 (OptimiseSpec, Pool, Result
     Result,
     check,
     looks_feasible,
+    margin,
+    pool_name,
     shortfall,
     side,
     verdict,
@@ -42,6 +44,7 @@ from sim.analysis.stats import estimate as interval
 from sim.config.schema import ConfigError
 
 CHECK_SEED = 100_000  # the independent check's seeds start here: none of the search's
+CHECK_STEPS = 2  # steps up the independent check may take from an unconfirmed choice
 STALL, STALL_GAIN = 3, 0.05  # this many steps up that close less than this share of the shortfall: out of reach
 
 # a pool's key -> the staff role whose busy share gives its offered load, and the cost per unit (costs.*)
@@ -104,8 +107,25 @@ class Optimiser:
                 out.append(tuple(moved))
         return out
 
-    def evaluate(self, staffings: list[tuple[float, ...]], n: int) -> None:
-        """Bring each staffing to ``n`` replications (seeds 0..n-1), within the budget."""
+    def swaps(self, staffing: tuple[float, ...]) -> list[tuple[float, ...]]:
+        """One step off one pool and one step onto another, where that saves money (e.g. a module administrator
+        for a caseworker): the cheaper staffings a step below each pool cannot reach."""
+        out, pools = [], list(self.spec.pools.values())
+        for i, j in ((i, j) for i in range(len(pools)) for j in range(len(pools)) if i != j):
+            moved = list(staffing)
+            moved[i] = round(moved[i] - pools[i].step, 9)
+            moved[j] = round(moved[j] + pools[j].step, 9)
+            moved = tuple(moved)
+            if self.allowed(moved) and moved not in self.invalid and self.cost(moved) < self.cost(staffing) - 1e-9:
+                out.append(moved)
+        return out
+
+    def cheaper(self, staffing: tuple[float, ...]) -> list[tuple[float, ...]]:
+        """The cheaper staffings next to this one: a step off each pool, and each swap that saves money."""
+        return self.neighbours(staffing, -1) + self.swaps(staffing)
+
+    def evaluate(self, staffings: list[tuple[float, ...]], n: int, budget: int | None = None) -> None:
+        """Bring each staffing to ``n`` replications (seeds 0..n-1), within the budget (the search's unless given)."""
         from dataclasses import replace
 
         from sim.config.compose import load_configs
@@ -115,7 +135,7 @@ class Optimiser:
         for s in staffings:
             have = self.estimates[s].n if s in self.estimates else 0
             want += [(s, k) for k in range(have, n)]
-        want = want[:max(0, self.spec.budget - self.runs)]
+        want = want[:max(0, (self.spec.budget if budget is None else budget) - self.runs)]
         if not want:
             return
         points = sorted({s for s, _ in want})
@@ -155,6 +175,8 @@ class Optimiser:
             while erlang_c_wait(c, org.arrivals_per_hour, org.service_hours_mean) > spec.target["wait_hours_mean"]:
                 c += 1
             return self.snap((float(c),))
+        if self.base.org.kind == "tandem" and "wait_hours_total" in spec.target:
+            return self.snap(self._tandem_start())
         from sim.experiments.runner import run_many, run_summary
 
         [today] = run_many([self.base], workers=1, job=run_summary, label=f"{spec.name}: queueing start")
@@ -167,6 +189,36 @@ class Optimiser:
                 continue
             start.append(math.ceil(busy * value / spec.start_busy / pool.step) * pool.step)
         return self.snap(tuple(start))
+
+    def _tandem_start(self) -> tuple[float, ...]:
+        """Jackson's theorem: each station an M/M/c of its own, so the summed wait is a sum of Erlang C waits.
+        From the fewest servers that keep every station stable, add a server where it cuts the sum most per unit
+        of cost until the sum meets the target (marginal analysis; the search then checks and refines it)."""
+        from sim.analysis.queueing import erlang_c_wait
+
+        org, target = self.base.org, self.spec.target["wait_hours_total"]
+        parts = [k.split(".") for k in self.keys]
+        if not all(p[:2] == ["org", "stations"] and p[2:3] != [] and p[2].isdigit() and p[3:] == ["servers"]
+                   for p in parts):
+            return self.today  # a pool other than a station's servers: no Erlang C start
+        servers = {i: int(math.floor(org.arrivals_per_hour * st.service_hours_mean)) + 1
+                   for i, st in enumerate(org.stations)}
+        fixed = {i for i in servers if f"org.stations.{i}.servers" not in self.keys}
+        for i in fixed:  # a station not optimised keeps its servers
+            servers[i] = org.stations[i].servers
+
+        def total(c: dict) -> float:
+            return sum(erlang_c_wait(c[i], org.arrivals_per_hour, st.service_hours_mean)
+                       for i, st in enumerate(org.stations))
+
+        unit = {int(k.split(".")[2]): u for k, u in zip(self.keys, self.unit)}
+        while total(servers) > target and len(fixed) < len(servers):
+            def cut(i):
+                more = {**servers, i: servers[i] + 1}
+                return (total(servers) - total(more)) / unit[i]
+            best = max((i for i in servers if i not in fixed), key=cut)
+            servers[best] += 1
+        return tuple(float(servers[int(k.split(".")[2])]) for k in self.keys)
 
     def snap(self, staffing: tuple[float, ...]) -> tuple[float, ...]:
         """Inside the bounds, on the pools' steps."""
@@ -212,7 +264,7 @@ class Optimiser:
                 current = max(ups, key=lambda u: (gain[u], -self.cost(u)))
                 self.say(f"up to {self.describe(current)} (shortfall {shortfall(spec, self.estimates[current]):.3g})")
             else:
-                downs = self.neighbours(current, -1)
+                downs = self.cheaper(current)
                 self.evaluate(downs, n0)
                 cheaper = [d for d in downs if d in self.estimates and looks_feasible(spec, self.estimates[d])]
                 if not cheaper:
@@ -225,8 +277,7 @@ class Optimiser:
         return current
 
     def describe(self, staffing: tuple[float, ...]) -> str:
-        return ", ".join(f"{k.split('.')[-2] if k.count('.') > 1 else k}={fmt_value(v)}"
-                         for k, v in zip(self.keys, staffing))
+        return ", ".join(f"{fmt_value(v)} {pool_name(k)}" for k, v in zip(self.keys, staffing))
 
     def run(self) -> "Result":
         """Search, then check feasibility sequentially; returns the recommendation and everything evaluated."""
@@ -239,7 +290,7 @@ class Optimiser:
             current = self.search(current)
             if self.stalled:
                 break
-            group = [current] + [d for d in self.neighbours(current, -1)]
+            group = [current] + self.cheaper(current)
             while self.runs < spec.budget:
                 unsure = [g for g in group if g not in self.estimates or verdict(spec, self.estimates[g]) == "unsure"]
                 if not unsure:
@@ -259,14 +310,50 @@ class Optimiser:
                 self.say(f"{self.describe(current)} fails a target after more replications: searching on")
                 continue
             break
+        searched = current
+        current, checked, unconfirmed = self.confirm(current)
         return Result(spec, self.today, current, dict(self.estimates), self.runs, list(self.log),
-                      [d for d in self.neighbours(current, -1) if d in self.estimates], list(self.unit),
-                      *self.independent_check(current))
+                      [d for d in self.cheaper(current) if d in self.estimates], list(self.unit),
+                      *checked, unconfirmed=unconfirmed, searched=searched)
+
+    def confirm(self, staffing: tuple[float, ...]) -> tuple[tuple[float, ...], tuple[dict, int], list]:
+        """The independent check, stepping up while it does not confirm: a choice on the edge of a target (its
+        long-run figure within the check's resolution of the bound) gives way to the cheapest step up whose
+        check puts every interval inside. Returns the staffing, its check, and the unconfirmed (staffing, check,
+        replications) on the way, for the page."""
+        unconfirmed: list = []
+        checked = self.independent_check(staffing)
+        for _ in range(CHECK_STEPS):
+            result, n = checked
+            if not result or all(v[3] for v in result.values()):
+                break
+            unconfirmed.append((staffing, result, n))
+            missed = [m for m, v in result.items() if not v[3]]
+            ups = self.neighbours(staffing, +1)
+            # the step ups on the search's seeds (beyond the search's budget: this is the check's own work)
+            self.evaluate(ups, self.spec.replications, budget=self.runs + len(ups) * self.spec.replications)
+            ups = [u for u in ups if u in self.estimates and looks_feasible(self.spec, self.estimates[u])]
+            if not ups:
+                self.say(f"no step up from {self.describe(staffing)} looks better on the missed target(s): "
+                         "the recommendation stays unconfirmed")
+                break
+            est = self.estimates[staffing]
+
+            def gain(u):  # the missed targets' worst relative margin gained, per krona
+                worst = min((margin(self.spec, self.estimates[u], m) - margin(self.spec, est, m))
+                            / (abs(self.spec.target[m]) or 1.0) for m in missed)
+                return worst / max(self.cost(u) - self.cost(staffing), 1e-9)
+
+            staffing = max(ups, key=lambda u: (gain(u), -self.cost(u)))
+            self.say(f"not confirmed on fresh seeds ({', '.join(missed)}): checking one step up, "
+                     f"{self.describe(staffing)}")
+            checked = self.independent_check(staffing)
+        return staffing, checked, unconfirmed
 
     def independent_check(self, staffing: tuple[float, ...]) -> tuple[dict, int]:
-        """The choice again on fresh seeds (CHECK_SEED on): batches of ``check_replications`` until every target's
-        95 % CI lies inside it, one lies wholly outside, or ``check_max`` replications. Per target: mean, CI, and
-        whether the whole interval lies inside the target; and the replications it took."""
+        """The staffing again on fresh seeds (CHECK_SEED on): batches of ``check_replications`` until every
+        target's 95 % CI lies inside it, one lies wholly outside, or ``check_max`` replications. Per target: mean,
+        CI, and whether the whole interval lies inside the target; and the replications it took."""
         from dataclasses import replace
 
         from sim.config.compose import load_configs

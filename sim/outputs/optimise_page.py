@@ -12,20 +12,11 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from sim.analysis.feasibility import Result, confidence_met, side, verdict  # noqa: E402
+from sim.analysis.feasibility import Result, confidence_met, pool_name, side, verdict  # noqa: E402
 from sim.analysis.kpis import BY_KEY  # noqa: E402
 from sim.analysis.stats import estimate as interval  # noqa: E402
 from sim.config.vocabulary import DISTRICTS  # noqa: E402
 from sim.outputs.files import atomic_write, write_csv  # noqa: E402
-
-POOL_NAMES = {"org.reception.caseworkers": "reception caseworkers",
-              "org.long_term.caseworkers": "long-term caseworkers", "org.payment.officers": "payment officers",
-              "variant.module_admins.fte": "module administrators", "org.payment.cash_office": "cash office",
-              "org.deputy_managers": "deputy managers", "org.servers": "servers"}
-
-
-def pool_name(key: str) -> str:
-    return POOL_NAMES.get(key, key)
 
 
 def figure_name(metric: str) -> str:
@@ -121,11 +112,16 @@ def plot(result: Result, path: Path) -> Path:
 def sentence(result: Result) -> str:
     """The answer in one sentence, with how sure it is."""
     spec, est = result.spec, result.estimates[result.chosen]
-    pools = ", ".join(f"{v:g} {pool_name(k)}" for k, v in zip(spec.pools, result.chosen))
+    pools = staffing_words(spec, result.chosen)
     diff = (est.cost - sum(v * u for v, u in zip(result.today, result.unit_costs))) * 1e-6
-    call = verdict(spec, est)
-    sure = "; ".join(f"{figure_name(m)} {shown(m, est.mean(m))} against a target of {shown(m, spec.target[m])}, "
-                     f"met with {percent(confidence_met(spec, est, m))} confidence" for m in spec.target)
+    call = result.verdict
+    if result.check:  # the fresh seeds' estimate: what the search's seeds did not see
+        sure = "; ".join(f"{figure_name(m)} {shown(m, mean)} (95 % CI {shown(m, lo)}–{shown(m, hi)} on "
+                         f"{result.check_n} fresh seeds) against a target of {shown(m, spec.target[m])}"
+                         f"{'' if inside else ', NOT confirmed'}" for m, (mean, lo, hi, inside) in result.check.items())
+    else:
+        sure = "; ".join(f"{figure_name(m)} {shown(m, est.mean(m))} against a target of {shown(m, spec.target[m])}, "
+                         f"met with {percent(confidence_met(spec, est, m))} confidence" for m in spec.target)
     if call == "meets":
         head = f"Recommended: {pools}"
     elif call == "fails" and any("something other than these pools" in line for line in result.log):
@@ -139,6 +135,22 @@ def sentence(result: Result) -> str:
     cost = (f"{'+' if diff >= 0 else '−'}{abs(diff):.2f} MSEK a year" if in_sek(result)
             else f"{diff * 1e6:+g} cost units")
     return f"{head} ({cost} against today's staffing). {sure}."
+
+
+def cheaper_words(result: Result) -> str:
+    """What the cheaper neighbours' verdicts say about the choice being the least cost, in words."""
+    calls = [verdict(result.spec, result.estimates[s]) for s in result.cheaper]
+    if not calls:
+        return "There is none within the bounds."
+    if all(c == "fails" for c in calls):
+        return f"Each of the {len(calls)} misses a target with the stated confidence: nothing next to it is cheaper."
+    return (f"{calls.count('fails')} of the {len(calls)} miss a target with the stated confidence; "
+            f"{calls.count('unsure')} are not yet clear and {calls.count('meets')} meet every target (the budget ran "
+            "out before the search moved there): a cheaper staffing may be enough.")
+
+
+def staffing_words(spec, staffing) -> str:
+    return ", ".join(f"{v:g} {pool_name(k)}" for k, v in zip(spec.pools, staffing))
 
 
 def in_sek(result: Result) -> bool:
@@ -173,7 +185,17 @@ def check_html(result: Result) -> str:
                    f"</td><td>{'yes' if inside else '<b>no</b>'}</td></tr>"
                    for m, (mean, lo, hi, inside) in result.check.items())
     ok = all(v[3] for v in result.check.values())
-    return (f"<p>The recommended staffing again, on {result.check_n} fresh seeds the search never used (batches of "
+    edge = "".join(
+        f"<li>{e(staffing_words(spec, st))}: "
+        + "; ".join(f"{e(figure_name(m))} {e(shown(m, mean))} ({e(shown(m, lo))}–{e(shown(m, hi))})"
+                    f"{'' if inside else ' <b>not inside</b>'}" for m, (mean, lo, hi, inside) in chk.items())
+        + f", {n} fresh seeds</li>" for st, chk, n in result.unconfirmed)
+    if edge:
+        edge = ("<p>Cheaper, but <b>not confirmed</b> on fresh seeds: its long-run figure lies too close to the target "
+                "for the check to tell which side (or it lies outside). The recommendation is the cheapest step up "
+                f"the check confirms.</p><ul>{edge}</ul>")
+    return edge + (f"<p>The recommended staffing again, on {result.check_n} fresh seeds the search never used "
+            f"(batches of "
             f"{spec.check_replications} until every interval is clear, at most {spec.check_max}): "
             f"{'every 95 % interval lies inside its target.' if ok else 'an interval is not inside its target: '}"
             f"{'' if ok else 'the recommendation is not confirmed; give the check more replications.'}</p>"
@@ -195,7 +217,7 @@ def page(result: Result, frame: pd.DataFrame, figure: Path) -> str:
         f"({e(shown(m, cis[m].low))}–{e(shown(m, cis[m].high))})</td>"
         f"<td>{percent(confidence_met(spec, est, m))}</td></tr>" for m in spec.target)
     cheaper = "".join(
-        f"<li>{e(', '.join(f'{v:g} {pool_name(k)}' for k, v in zip(spec.pools, s)))}: "
+        f"<li>{e(staffing_words(spec, s))}: "
         f"{e(verdict(spec, result.estimates[s]))} "
         f"({'; '.join(f'{figure_name(m)} {shown(m, result.estimates[s].mean(m))}' for m in spec.target)}, "
         f"{result.estimates[s].n} replications)</li>" for s in result.cheaper)
@@ -218,7 +240,9 @@ img {{ max-width: 100%; }}</style></head><body>
 <p>The confidence is one-sided, from {est.n} replications on seeds 0–{est.n - 1}; a staffing is called enough when
 every target is met with {spec.confidence * 100:.0f} % confidence together (Bonferroni over the targets).</p>
 <h2>Independent check</h2>{check_html(result)}
-<h2>Cheaper staffings, one step below</h2><ul>{cheaper or '<li>none within the bounds</li>'}</ul>
+<h2>Cheaper staffings next to it</h2>
+<p>A step off each pool, and each move of a step from one pool to a cheaper one.
+{e(cheaper_words(result))}</p><ul>{cheaper or '<li>none within the bounds</li>'}</ul>
 <p>Each was given more replications while its verdict was unsure ({result.runs} replications in all, budget
 {spec.budget}). <i>fails</i>: some target is missed with the stated confidence.</p>
 <h2>How the search went</h2><ol>{''.join(f"<li>{e(line)}</li>" for line in result.log)}</ol>
