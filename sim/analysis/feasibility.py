@@ -54,6 +54,9 @@ class OptimiseSpec:
     budget: int = 300  # replications in all (every candidate's runs count)
     confidence: float = 0.95  # that the chosen staffing meets every target (Bonferroni over the targets)
     budget_sek: Optional[float] = None  # a ceiling on the pools' cost a year
+    # a share of each target's bound within which a long-run figure is on the target (assumption: a difference
+    # no manager would act on); the sequential check stops there instead of spending the budget
+    tolerance: float = 0.01
     horizon_weeks: float = 78.0
     warmup_weeks: float = 26.0
     overrides: list[str] = field(default_factory=list)  # applied to every candidate
@@ -109,14 +112,24 @@ def confidence_met(spec: OptimiseSpec, est: Estimate, metric: str) -> float:
 
 
 def verdict(spec: OptimiseSpec, est: Estimate) -> str:
-    """'meets' (every target with the stated confidence), 'fails' (some target surely missed), or 'unsure'."""
+    """'meets' (every target with the stated confidence), 'fails' (some target surely missed), 'edge' (a target
+    neither, but its interval already lies within the tolerance of the bound: more replications would not tell
+    a difference anyone would act on), or 'unsure' (more replications needed).
+
+    The edge is an indifference zone in the sense of Andradóttir & Kim (2010): a figure within
+    ``tolerance`` × bound of its target may be called either way, which lets the sequential check stop."""
     level = 1 - (1 - spec.confidence) / len(spec.target)  # Bonferroni over the targets
-    conf = [confidence_met(spec, est, m) for m in spec.target]
-    if any(c != c for c in conf):
+    conf = {m: confidence_met(spec, est, m) for m in spec.target}
+    if any(c != c for c in conf.values()):
         return "unsure"
-    if any(c <= 1 - level for c in conf):
+    if any(c <= 1 - level for c in conf.values()):
         return "fails"
-    return "meets" if all(c >= level for c in conf) else "unsure"
+    if all(c >= level for c in conf.values()):
+        return "meets"
+    q = float(stats.t.ppf(level, est.n - 1))
+    close = all(q * est.se(m) <= spec.tolerance * (abs(spec.target[m]) or 1.0)
+                for m, c in conf.items() if c < level)
+    return "edge" if close else "unsure"
 
 
 def looks_feasible(spec: OptimiseSpec, est: Estimate) -> bool:
@@ -147,7 +160,6 @@ class Result:
     check_n: int = 0  # the independent check's replications
     # cheaper staffings the independent check did not confirm, on the way up to the choice: (staffing, check, n)
     unconfirmed: list = field(default_factory=list)
-    searched: Optional[tuple[float, ...]] = None  # the search's choice, before the check stepped up
 
     @property
     def confirmed(self) -> bool:
@@ -156,9 +168,7 @@ class Result:
 
     @property
     def verdict(self) -> str:
-        """The search's verdict on its seeds; a choice the check stepped up to, and confirmed, meets."""
-        if self.confirmed and self.chosen != self.searched:
-            return "meets"
+        """The verdict on the search's seeds (meets, fails, edge or unsure)."""
         return verdict(self.spec, self.estimates[self.chosen])
 
 
@@ -180,5 +190,7 @@ def check(spec: OptimiseSpec) -> None:
         raise ConfigError("optimise.budget", spec.budget, f"at least optimise.replications ({spec.replications})")
     if not 0.5 < spec.confidence < 1:
         raise ConfigError("optimise.confidence", spec.confidence, "between 0.5 and 1, e.g. 0.95")
+    if not 0 <= spec.tolerance < 0.5:
+        raise ConfigError("optimise.tolerance", spec.tolerance, "a share of each target's bound, 0 to 0.5, e.g. 0.01")
     if spec.start not in ("queueing", "today"):
         raise ConfigError("optimise.start", spec.start, "allowed: queueing, today")

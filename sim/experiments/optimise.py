@@ -33,6 +33,7 @@ from sim.analysis.feasibility import (  # noqa: F401 (OptimiseSpec, Pool, Result
     Pool,
     Result,
     check,
+    confidence_met,
     looks_feasible,
     margin,
     pool_name,
@@ -80,6 +81,8 @@ class Optimiser:
         self.runs = 0  # replications run (or read from the cache) for the search, against spec.budget
         self.invalid: dict[tuple[float, ...], str] = {}  # staffings the model refuses, and why
         self.stalled = False  # more staff stopped helping: a target out of the pools' reach
+        # staffings not confirmed (on the edge of a target, or their fresh-seed check unclear): -> (check, n)
+        self.unconfirmed: dict[tuple[float, ...], tuple[dict, int]] = {}
         self.log: list[str] = []
 
     def _unit_cost(self, key: str) -> float:
@@ -120,9 +123,11 @@ class Optimiser:
                 out.append(moved)
         return out
 
-    def cheaper(self, staffing: tuple[float, ...]) -> list[tuple[float, ...]]:
-        """The cheaper staffings next to this one: a step off each pool, and each swap that saves money."""
-        return self.neighbours(staffing, -1) + self.swaps(staffing)
+    def cheaper(self, staffing: tuple[float, ...], all_: bool = False) -> list[tuple[float, ...]]:
+        """The cheaper staffings next to this one: a step off each pool, and each swap that saves money; those
+        already found not confirmed left out (unless ``all_``, for the page)."""
+        out = self.neighbours(staffing, -1) + self.swaps(staffing)
+        return out if all_ else [s for s in out if s not in self.unconfirmed]
 
     def evaluate(self, staffings: list[tuple[float, ...]], n: int, budget: int | None = None) -> None:
         """Bring each staffing to ``n`` replications (seeds 0..n-1), within the budget (the search's unless given)."""
@@ -266,7 +271,8 @@ class Optimiser:
             else:
                 downs = self.cheaper(current)
                 self.evaluate(downs, n0)
-                cheaper = [d for d in downs if d in self.estimates and looks_feasible(spec, self.estimates[d])]
+                cheaper = [d for d in downs if d in self.estimates and looks_feasible(spec, self.estimates[d])
+                           and verdict(spec, self.estimates[d]) not in ("fails", "edge")]
                 if not cheaper:
                     break
                 current = min(cheaper, key=self.cost)
@@ -280,28 +286,22 @@ class Optimiser:
         return ", ".join(f"{fmt_value(v)} {pool_name(k)}" for k, v in zip(self.keys, staffing))
 
     def run(self) -> "Result":
-        """Search, then check feasibility sequentially; returns the recommendation and everything evaluated."""
+        """Search, check feasibility sequentially, check the choice on fresh seeds, and step up from a choice on
+        the edge of a target; returns the recommendation and everything evaluated."""
         spec = self.spec
         current = self.start()
         self.say(f"start ({'queueing estimate' if spec.start == 'queueing' else 'today'}): {self.describe(current)}")
         if self.today != current:  # today's staffing, for the comparison (not a candidate unless on the steps)
             self.evaluate([self.today], spec.replications)
+        checked: tuple[dict, int] = ({}, 0)
         for _ in range(50):  # moves after a check overturned an estimate; the budget ends it sooner
             current = self.search(current)
             if self.stalled:
                 break
-            group = [current] + self.cheaper(current)
-            while self.runs < spec.budget:
-                unsure = [g for g in group if g not in self.estimates or verdict(spec, self.estimates[g]) == "unsure"]
-                if not unsure:
-                    break
-                before = self.runs
-                self.evaluate(unsure, max(self.estimates[g].n if g in self.estimates else 0 for g in unsure)
-                              + spec.replications)
-                if self.runs == before:
-                    break
+            self.sharpen([current] + self.cheaper(current))
             here = verdict(spec, self.estimates[current])
-            cheaper = [d for d in group[1:] if d in self.estimates and verdict(spec, self.estimates[d]) == "meets"]
+            cheaper = [d for d in self.cheaper(current)
+                       if d in self.estimates and verdict(spec, self.estimates[d]) == "meets"]
             if cheaper:
                 current = min(cheaper, key=self.cost)
                 self.say(f"a cheaper neighbour meets the targets after more replications: {self.describe(current)}")
@@ -309,46 +309,65 @@ class Optimiser:
             if here == "fails" and self.runs < spec.budget:
                 self.say(f"{self.describe(current)} fails a target after more replications: searching on")
                 continue
-            break
-        searched = current
-        current, checked, unconfirmed = self.confirm(current)
+            if here == "meets":
+                checked = self.independent_check(current)
+                if not checked[0] or all(v[3] for v in checked[0].values()):
+                    break
+                self.unconfirmed[current] = checked
+                why = "its fresh-seed check puts an interval outside the target or across it"
+            elif here == "edge":
+                self.unconfirmed[current] = ({}, 0)
+                why = "its long-run figure lies within the tolerance of a target, on the search's seeds"
+            else:
+                break  # unsure with the budget spent: said as such
+            up = self.step_up(current) if len(self.unconfirmed) <= CHECK_STEPS else None
+            if up is None:
+                self.say(f"{self.describe(current)} is not confirmed ({why}); no step up is left to try")
+                break
+            self.say(f"{self.describe(current)} is not confirmed ({why}): on from one step up, {self.describe(up)}")
+            current = up
+        if current not in self.unconfirmed and verdict(spec, self.estimates[current]) == "meets" and not checked[0]:
+            checked = self.independent_check(current)
+        elif current in self.unconfirmed:
+            checked = self.unconfirmed[current]
         return Result(spec, self.today, current, dict(self.estimates), self.runs, list(self.log),
-                      [d for d in self.cheaper(current) if d in self.estimates], list(self.unit),
-                      *checked, unconfirmed=unconfirmed, searched=searched)
+                      [d for d in self.cheaper(current, all_=True) if d in self.estimates], list(self.unit),
+                      *checked, unconfirmed=[(s, *c) for s, c in self.unconfirmed.items() if s != current])
 
-    def confirm(self, staffing: tuple[float, ...]) -> tuple[tuple[float, ...], tuple[dict, int], list]:
-        """The independent check, stepping up while it does not confirm: a choice on the edge of a target (its
-        long-run figure within the check's resolution of the bound) gives way to the cheapest step up whose
-        check puts every interval inside. Returns the staffing, its check, and the unconfirmed (staffing, check,
-        replications) on the way, for the page."""
-        unconfirmed: list = []
-        checked = self.independent_check(staffing)
-        for _ in range(CHECK_STEPS):
-            result, n = checked
-            if not result or all(v[3] for v in result.values()):
-                break
-            unconfirmed.append((staffing, result, n))
-            missed = [m for m, v in result.items() if not v[3]]
-            ups = self.neighbours(staffing, +1)
-            # the step ups on the search's seeds (beyond the search's budget: this is the check's own work)
-            self.evaluate(ups, self.spec.replications, budget=self.runs + len(ups) * self.spec.replications)
-            ups = [u for u in ups if u in self.estimates and looks_feasible(self.spec, self.estimates[u])]
-            if not ups:
-                self.say(f"no step up from {self.describe(staffing)} looks better on the missed target(s): "
-                         "the recommendation stays unconfirmed")
-                break
-            est = self.estimates[staffing]
+    def sharpen(self, group: list[tuple[float, ...]]) -> None:
+        """The sequential check: more replications, batch by batch, for each staffing whose verdict is unsure
+        (not yet meets, fails, or on the edge of a target), within the budget."""
+        spec = self.spec
+        while self.runs < spec.budget:
+            unsure = [g for g in group if g not in self.estimates or verdict(spec, self.estimates[g]) == "unsure"]
+            if not unsure:
+                return
+            before = self.runs
+            self.evaluate(unsure, max(self.estimates[g].n if g in self.estimates else 0 for g in unsure)
+                          + spec.replications)
+            if self.runs == before:
+                return
 
-            def gain(u):  # the missed targets' worst relative margin gained, per krona
-                worst = min((margin(self.spec, self.estimates[u], m) - margin(self.spec, est, m))
-                            / (abs(self.spec.target[m]) or 1.0) for m in missed)
-                return worst / max(self.cost(u) - self.cost(staffing), 1e-9)
+    def step_up(self, staffing: tuple[float, ...]) -> tuple[float, ...] | None:
+        """The step up that gains most on the targets this staffing does not surely meet, per krona (its
+        neighbours on the search's seeds, run beyond the search's budget: this is the check's own work)."""
+        spec, est = self.spec, self.estimates[staffing]
+        level = 1 - (1 - spec.confidence) / len(spec.target)
+        missed = [m for m in spec.target if not confidence_met(spec, est, m) >= level]
+        if staffing in self.unconfirmed and self.unconfirmed[staffing][0]:
+            missed = [m for m, v in self.unconfirmed[staffing][0].items() if not v[3]] or missed
+        ups = self.neighbours(staffing, +1)
+        self.evaluate(ups, spec.replications, budget=self.runs + len(ups) * spec.replications)
+        ups = [u for u in ups if u in self.estimates and looks_feasible(spec, self.estimates[u])]
+        if not ups or not missed:
+            return None
 
-            staffing = max(ups, key=lambda u: (gain(u), -self.cost(u)))
-            self.say(f"not confirmed on fresh seeds ({', '.join(missed)}): checking one step up, "
-                     f"{self.describe(staffing)}")
-            checked = self.independent_check(staffing)
-        return staffing, checked, unconfirmed
+        def gain(u):  # the missed targets' worst relative margin gained, per krona
+            worst = min((margin(spec, self.estimates[u], m) - margin(spec, est, m)) / (abs(spec.target[m]) or 1.0)
+                        for m in missed)
+            return worst / max(self.cost(u) - self.cost(staffing), 1e-9)
+
+        return max(ups, key=lambda u: (gain(u), -self.cost(u)))
 
     def independent_check(self, staffing: tuple[float, ...]) -> tuple[dict, int]:
         """The staffing again on fresh seeds (CHECK_SEED on): batches of ``check_replications`` until every

@@ -61,8 +61,9 @@ def pareto(result: Result) -> set:
     return front
 
 
-VERDICT_COLOURS = {"meets": "#009E73", "fails": "#D55E00", "unsure": "0.55"}
-VERDICT_WORDS = {"meets": "meets every target", "fails": "misses a target", "unsure": "not yet clear"}
+VERDICT_COLOURS = {"meets": "#009E73", "fails": "#D55E00", "edge": "#E69F00", "unsure": "0.55"}
+VERDICT_WORDS = {"meets": "meets every target", "fails": "misses a target", "edge": "on the edge of a target",
+                 "unsure": "not yet clear"}
 
 
 def plot(result: Result, path: Path) -> Path:
@@ -137,6 +138,20 @@ def sentence(result: Result) -> str:
     return f"{head} ({cost} against today's staffing). {sure}."
 
 
+def unconfirmed_words(result: Result, staffing, check: dict, n: int) -> str:
+    """Why a cheaper staffing was not recommended: its fresh-seed check, or its edge on the search's seeds."""
+    e = _html.escape
+    if check:
+        return "; ".join(f"{e(figure_name(m))} {e(shown(m, mean))} ({e(shown(m, lo))}–{e(shown(m, hi))})"
+                         f"{'' if inside else ' <b>not inside</b>'}"
+                         for m, (mean, lo, hi, inside) in check.items()) + f", on {n} fresh seeds"
+    est = result.estimates[staffing]
+    conf = {m: percent(confidence_met(result.spec, est, m)) for m in result.spec.target}
+    return "; ".join(f"{e(figure_name(m))} {e(shown(m, est.mean(m)))} ({e(conf[m])} confidence)"
+                     for m in result.spec.target) + (
+        f", on {est.n} of the search's replications: within {result.spec.tolerance:.0%} of a target, on its edge")
+
+
 def cheaper_words(result: Result) -> str:
     """What the cheaper neighbours' verdicts say about the choice being the least cost, in words."""
     calls = [verdict(result.spec, result.estimates[s]) for s in result.cheaper]
@@ -144,8 +159,15 @@ def cheaper_words(result: Result) -> str:
         return "There is none within the bounds."
     if all(c == "fails" for c in calls):
         return f"Each of the {len(calls)} misses a target with the stated confidence: nothing next to it is cheaper."
-    return (f"{calls.count('fails')} of the {len(calls)} miss a target with the stated confidence; "
-            f"{calls.count('unsure')} are not yet clear and {calls.count('meets')} meet every target (the budget ran "
+    edge = sum(1 for s in result.cheaper if s in {u[0] for u in result.unconfirmed}) + calls.count("edge")
+    meets = calls.count("meets") - sum(1 for s, c in zip(result.cheaper, calls)
+                                       if c == "meets" and s in {u[0] for u in result.unconfirmed})
+    if calls.count("unsure") == 0 and meets == 0:
+        return (f"{calls.count('fails')} of the {len(calls)} miss a target with the stated confidence and {edge} lie "
+                f"on the edge of one (within {result.spec.tolerance:.0%}, or not confirmed on fresh seeds): nothing "
+                "next to it is surely cheaper and enough.")
+    return (f"{calls.count('fails')} of the {len(calls)} miss a target with the stated confidence, {edge} lie on the "
+            f"edge of one, {calls.count('unsure')} are not yet clear and {meets} meet every target (the budget ran "
             "out before the search moved there): a cheaper staffing may be enough.")
 
 
@@ -185,15 +207,11 @@ def check_html(result: Result) -> str:
                    f"</td><td>{'yes' if inside else '<b>no</b>'}</td></tr>"
                    for m, (mean, lo, hi, inside) in result.check.items())
     ok = all(v[3] for v in result.check.values())
-    edge = "".join(
-        f"<li>{e(staffing_words(spec, st))}: "
-        + "; ".join(f"{e(figure_name(m))} {e(shown(m, mean))} ({e(shown(m, lo))}–{e(shown(m, hi))})"
-                    f"{'' if inside else ' <b>not inside</b>'}" for m, (mean, lo, hi, inside) in chk.items())
-        + f", {n} fresh seeds</li>" for st, chk, n in result.unconfirmed)
+    edge = "".join(f"<li>{e(staffing_words(spec, st))}: {unconfirmed_words(result, st, chk, n)}</li>"
+                   for st, chk, n in result.unconfirmed)
     if edge:
-        edge = ("<p>Cheaper, but <b>not confirmed</b> on fresh seeds: its long-run figure lies too close to the target "
-                "for the check to tell which side (or it lies outside). The recommendation is the cheapest step up "
-                f"the check confirms.</p><ul>{edge}</ul>")
+        edge = ("<p>Cheaper, but <b>not confirmed</b>: its long-run figure lies too close to a target to tell which "
+                f"side, or its fresh-seed check puts it outside. The search went on from a step up.</p><ul>{edge}</ul>")
     return edge + (f"<p>The recommended staffing again, on {result.check_n} fresh seeds the search never used "
             f"(batches of "
             f"{spec.check_replications} until every interval is clear, at most {spec.check_max}): "
