@@ -14,7 +14,6 @@ import time
 from pathlib import Path
 
 import pandas as pd
-import yaml
 from conftest import make_config
 
 from sim.experiments.runner import run_many
@@ -22,11 +21,10 @@ from sim.experiments.runner import run_many
 REPO = Path(__file__).resolve().parent.parent
 VARIANTS = ("as_is", "broad", "broad_2_admins")  # experiments/default.yaml
 REPLICATIONS = 4
+# without the experiment's assumption arm (issue 17): what is killed and resumed is the same code, half the runs
 ARGS = ("experiment=default", f"replications={REPLICATIONS}", "experiment.horizon_weeks=30",
-        "experiment.warmup_weeks=10", "workers=2")
-# every variant also runs under the experiment's assumptions (issue 17: with the casework effect)
-ARMS = 1 + len(yaml.safe_load((REPO / "experiments" / "default.yaml").read_text()).get("assumptions") or {})
-TOTAL = len(VARIANTS) * REPLICATIONS * ARMS
+        "experiment.warmup_weeks=10", "experiment.assumptions=null", "workers=2")
+TOTAL = len(VARIANTS) * REPLICATIONS
 DEADLINE = 120.0  # seconds; a generous bound for a run that takes a few
 
 

@@ -27,7 +27,8 @@ from machine import slurm_plan
 REPO = Path(__file__).resolve().parent.parent
 SCRIPT = REPO / "scripts" / "slurm-local.sh"
 # experiments/default.yaml (3 variants), shrunk: 2 replications of 15 measured weeks.
-TINY = ("experiment=default", "replications=2", "experiment.horizon_weeks=20", "experiment.warmup_weeks=5")
+TINY = ("experiment=default", "replications=2", "experiment.horizon_weeks=20", "experiment.warmup_weeks=5",
+        "experiment.assumptions=null")  # without the assumption arm (issue 17): the launchers' work, half the runs
 COMPARED = ("results.csv", "summary.csv")
 
 
@@ -251,3 +252,29 @@ def test_a_sweep_on_slurm_gives_the_local_pools_bytes(slurm, tmp_path, points_lo
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert_same_points(out, points_local)
     assert_one_completed_array_task_per_shard(out, 3, "caseflow-sweep-notice_grid")
+
+
+# --- an optimisation's batches as Slurm jobs (python -m sim.optimise cluster.launcher=slurm) -------------------
+
+def optimise(out: Path, *args: str) -> subprocess.CompletedProcess:
+    proc = subprocess.run([sys.executable, "-m", "sim.optimise", "optimise=tandem", *args, f"hydra.run.dir={out}"],
+                          cwd=REPO, capture_output=True, text=True, timeout=900, env=environment())
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return proc
+
+
+def test_an_optimisation_on_slurm_tries_the_same_staffings_as_here(slurm, tmp_path):
+    """configs/optimise/tandem.yaml: every batch of replications as a Slurm array of 2 tasks (Hydra's submitit
+    launcher) gives the candidates.csv of a run on this machine's processes, byte for byte."""
+    here, there = tmp_path / "here", tmp_path / "slurm"
+    optimise(here, "workers=2")
+    settings = ",".join(f'"{a}"' for a in slurm_launcher()[1:])
+    proc = optimise(there, "cluster.launcher=slurm", "cluster.jobs=2", f"cluster.overrides=[{settings}]")
+    assert (there / "candidates.csv").read_bytes() == (here / "candidates.csv").read_bytes()
+    assert "slurm job(s)" in proc.stderr
+    job_ids = {p.name.split("_")[0] for b in (there / "jobs").glob("batch-*") for p in (b / ".submitit").iterdir()
+               if p.is_dir() and "_" in p.name}
+    assert job_ids
+    states = subprocess.run(["sacct", "-n", "-X", "-o", "JobID,JobName%40,State", "-j", ",".join(sorted(job_ids))],
+                            capture_output=True, text=True, check=True).stdout
+    assert "caseflow-optimise-jobs" in states and "FAILED" not in states and "COMPLETED" in states, states

@@ -7,7 +7,9 @@ is clear-cut: the optimiser must choose c*, state that it meets the target, and 
 
 from __future__ import annotations
 
+import json
 import math
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +17,8 @@ from sim.analysis.feasibility import OptimiseSpec, Pool, verdict
 from sim.analysis.queueing import erlang_c_wait
 from sim.config.schema import ConfigError
 from sim.experiments.optimise import Optimiser
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 def _minimum(lam: float, target: float) -> int:
@@ -187,3 +191,62 @@ def test_the_command_writes_the_candidates_the_tradeoff_and_the_page(tmp_path):
 def test_a_bad_command_line_is_one_line_naming_the_key(tmp_path, args, words):
     ran = _command(*args, f"hydra.run.dir={tmp_path / 'run'}")
     assert ran.returncode == 2 and words in ran.stderr and "Traceback" not in ran.stderr, ran.stderr[-1500:]
+
+
+@pytest.fixture(scope="module")
+def tandem_here(tmp_path_factory):
+    """optimise=tandem on this machine's processes: the bytes the launchers must give."""
+    out = tmp_path_factory.mktemp("tandem_here")
+    ran = _command("optimise=tandem", "workers=2", f"hydra.run.dir={out}")
+    assert ran.returncode == 0, ran.stderr[-2000:]
+    return out
+
+
+def test_candidates_run_as_hydra_jobs_give_the_same_bytes(tmp_path, tandem_here):
+    """cluster.launcher=local_pool: each batch a Hydra multirun of 2 jobs (joblib) into the cache; the search
+    reads the same replications, so it tries the same staffings and writes the same candidates.csv."""
+    ran = _command("optimise=tandem", "cluster.launcher=local_pool", "cluster.jobs=2", f"hydra.run.dir={tmp_path}")
+    assert ran.returncode == 0, ran.stderr[-2000:]
+    assert (tmp_path / "candidates.csv").read_bytes() == (tandem_here / "candidates.csv").read_bytes()
+    batches = sorted((tmp_path / "jobs").glob("batch-*"))
+    assert batches and all(sorted(p.name for p in b.iterdir() if p.is_dir()) == ["0", "1"] for b in batches
+                           if len(json.loads((b / "plan.json").read_text())["points"]) > 1)
+
+
+@pytest.mark.parametrize("args, words", [
+    (("cluster.launcher=slurmm",), "cluster.launcher"),
+    (("cluster.jobs=0",), "cluster.jobs"),
+    (("cluster.overrides=[partition=main]",), "cluster.overrides"),
+])
+def test_a_bad_cluster_setting_is_one_line_naming_the_key(tmp_path, args, words):
+    ran = _command("optimise=tandem", *args, f"hydra.run.dir={tmp_path / 'run'}")
+    assert ran.returncode == 2 and words in ran.stderr and "Traceback" not in ran.stderr, ran.stderr[-1500:]
+    assert not (tmp_path / "run").exists()
+
+
+def test_a_city_is_optimised_district_by_district_and_summed(tmp_path):
+    """org=stockholm with two small districts: each gets its own optimisation over its file scaled (today's
+    staffing the file's times the scale, the pools' bounds scaled), its own page, and the city's page sums them."""
+    import pandas as pd
+    import yaml
+
+    districts = "[{name: Small Farsta, org: farsta, scale: 0.3}, {name: Small HV, org: hasselby_vallingby, scale: 0.2}]"
+    ran = _command("org=stockholm", f"org.districts={districts}", "optimise.replications=2", "budget=16",
+                   "optimise.horizon_weeks=36", "optimise.warmup_weeks=10", "optimise.check_replications=2",
+                   "optimise.check_max=4", "target.first_visit_wait_weeks=4", "target.followups_on_time_share=0.5",
+                   "workers=2", f"hydra.run.dir={tmp_path}")
+    assert ran.returncode == 0, ran.stderr[-3000:]
+    city = pd.read_csv(tmp_path / "city.csv")
+    assert list(city["district"]) == ["Small Farsta", "Small HV"]
+    for (_, row), (name, scale) in zip(city.iterrows(), [("farsta", 0.3), ("hasselby_vallingby", 0.2)]):
+        org = yaml.safe_load((REPO / "configs" / "org" / f"{name}.yaml").read_text(encoding="utf-8"))
+        assert row["org.long_term.caseworkers.today"] == pytest.approx(org["long_term"]["caseworkers"] * scale)
+        frame = pd.read_csv(tmp_path / row["folder"] / "candidates.csv")
+        chosen = frame[frame["chosen"]]
+        assert len(chosen) == 1
+        assert chosen["cost_sek_per_year"].iloc[0] - frame.loc[frame["today"], "cost_sek_per_year"].iloc[0] \
+            == pytest.approx(row["cost_change_sek_per_year"])
+        assert "Small" in (tmp_path / row["folder"] / "optimise.html").read_text(encoding="utf-8")
+    page = (tmp_path / "optimise.html").read_text(encoding="utf-8")
+    total = city["cost_change_sek_per_year"].sum() * 1e-6
+    assert f"{total:+.2f}" in page and "Small Farsta" in page

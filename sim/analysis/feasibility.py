@@ -64,6 +64,7 @@ class OptimiseSpec:
     start_busy: float = 0.85  # assumption: the busy share the queueing start aims at
     check_replications: int = 10  # the independent check of the choice: a batch on fresh seeds (not in the budget)
     check_max: int = 60  # the independent check's replications at most, batch by batch until its CIs are clear
+    label: str = ""  # the page's name for the organisation (a city's district); "": the district's
 
 
 @dataclass
@@ -165,6 +166,12 @@ class Result:
     def confirmed(self) -> bool:
         """Whether the independent check put every target's whole 95 % interval inside it."""
         return bool(self.check) and all(v[3] for v in self.check.values())
+
+    @property
+    def recommended(self) -> bool:
+        """Whether the choice can be recommended: its fresh-seed check puts every target's interval inside (or,
+        with no check, the search's seeds show every target met with the stated confidence)."""
+        return self.confirmed if self.check else self.verdict == "meets"
 
     @property
     def verdict(self) -> str:

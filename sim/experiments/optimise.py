@@ -45,6 +45,7 @@ from sim.analysis.stats import estimate as interval
 from sim.config.schema import ConfigError
 
 CHECK_SEED = 100_000  # the independent check's seeds start here: none of the search's
+DOWN_BATCH = 2  # cheaper neighbours tried at once while stepping down (first improvement)
 CHECK_STEPS = 2  # steps up the independent check may take from an unconfirmed choice
 STALL, STALL_GAIN = 3, 0.05  # this many steps up that close less than this share of the shortfall: out of reach
 
@@ -64,11 +65,13 @@ def fmt_value(value: float) -> str:
 class Optimiser:
     """One optimisation: the candidates evaluated so far (on seeds 0, 1, ...) and the replication budget."""
 
-    def __init__(self, spec: OptimiseSpec, cache_dir: Path | None = None, workers: int | None = None, out=None):
+    def __init__(self, spec: OptimiseSpec, cache_dir: Path | None = None, workers: int | None = None, out=None,
+                 jobs=None):
         from sim.config.compose import load_config
 
         check(spec)
         self.spec, self.cache_dir, self.workers, self.out = spec, cache_dir, workers, out
+        self.jobs = jobs  # sim.experiments.optimise_jobs.HydraJobs: batches as Hydra jobs (Slurm), or None: here
         self.keys = list(spec.pools)
         self.common = [f"org={spec.org}", f"horizon_weeks={spec.horizon_weeks}",
                        f"warmup_weeks={spec.warmup_weeks}", *spec.overrides]
@@ -134,7 +137,6 @@ class Optimiser:
         from dataclasses import replace
 
         from sim.config.compose import load_configs
-        from sim.experiments.runner import run_many, run_summary
 
         want = []
         for s in staffings:
@@ -155,9 +157,8 @@ class Optimiser:
         points = [s for s in points if s in bases]
         if not want:
             return
-        configs = [replace(bases[s], seed=k) for s, k in want]
-        results = run_many(configs, cache_dir=self.cache_dir, workers=self.workers, job=run_summary,
-                           label=f"{self.spec.name}: {len(points)} staffing(s)", replications=[k for _, k in want])
+        results = self.replicate([(s, replace(bases[s], seed=k)) for s, k in want],
+                                 f"{self.spec.name}: {len(points)} staffing(s)")
         self.runs += len(want)
         for (s, _), result in zip(want, results):
             est = self.estimates.setdefault(s, Estimate(s, self.cost(s), {m: [] for m in self.spec.target}))
@@ -166,6 +167,17 @@ class Optimiser:
                     raise ConfigError(f"target.{m}", self.spec.target[m], "not a figure of this model's summary")
                 value = result[m]
                 est.values[m].append(math.nan if value is None else float(value))
+
+    def replicate(self, runs: list[tuple[tuple[float, ...], "object"]], label: str) -> list[dict]:
+        """Each (staffing, config) once, in order: on this machine's processes, or first as Hydra jobs
+        (``cluster.launcher``) into the cache, which this then reads."""
+        from sim.experiments.runner import run_many, run_summary
+
+        if self.jobs is not None:
+            self.jobs(self.common, [([f"{k}={fmt_value(v)}" for k, v in zip(self.keys, s)], c.seed) for s, c in runs],
+                      label)
+        return run_many([c for _, c in runs], cache_dir=self.cache_dir, workers=self.workers, job=run_summary,
+                        label=label, replications=[c.seed for _, c in runs])
 
     def start(self) -> tuple[float, ...]:
         """The queueing estimate (:data:`ROLE_OF`'s busy shares at today's staffing), or today's staffing."""
@@ -244,8 +256,9 @@ class Optimiser:
         spec, n0 = self.spec, self.spec.replications
         self.evaluate([current], max(n0, self.estimates[current].n if current in self.estimates else 0))
         if current not in self.estimates:
-            raise ConfigError("optimise.start", self.describe(current), self.invalid.get(current, "no replication "
-                              "could run (optimise.budget)"))
+            if current in self.invalid:
+                raise ConfigError("optimise.start", self.describe(current), self.invalid[current])
+            raise ConfigError("optimise.budget", spec.budget, "room for a first batch (optimise.replications)")
         seen = {current}
         climbed: list[float] = []  # the shortfall after each step up
         while self.runs < spec.budget:
@@ -269,10 +282,15 @@ class Optimiser:
                 current = max(ups, key=lambda u: (gain[u], -self.cost(u)))
                 self.say(f"up to {self.describe(current)} (shortfall {shortfall(spec, self.estimates[current]):.3g})")
             else:
-                downs = self.cheaper(current)
-                self.evaluate(downs, n0)
-                cheaper = [d for d in downs if d in self.estimates and looks_feasible(spec, self.estimates[d])
-                           and verdict(spec, self.estimates[d]) not in ("fails", "edge")]
+                # the largest saving first, a pair at a time (two processes), the first that still looks enough
+                downs, cheaper = sorted(self.cheaper(current), key=self.cost), []
+                for i in range(0, len(downs), DOWN_BATCH):
+                    self.evaluate(downs[i:i + DOWN_BATCH], n0)
+                    cheaper = [d for d in downs[i:i + DOWN_BATCH] if d in self.estimates
+                               and looks_feasible(spec, self.estimates[d])
+                               and verdict(spec, self.estimates[d]) not in ("fails", "edge")]
+                    if cheaper:
+                        break
                 if not cheaper:
                     break
                 current = min(cheaper, key=self.cost)
@@ -291,8 +309,6 @@ class Optimiser:
         spec = self.spec
         current = self.start()
         self.say(f"start ({'queueing estimate' if spec.start == 'queueing' else 'today'}): {self.describe(current)}")
-        if self.today != current:  # today's staffing, for the comparison (not a candidate unless on the steps)
-            self.evaluate([self.today], spec.replications)
         checked: tuple[dict, int] = ({}, 0)
         for _ in range(50):  # moves after a check overturned an estimate; the budget ends it sooner
             current = self.search(current)
@@ -309,7 +325,9 @@ class Optimiser:
             if here == "fails" and self.runs < spec.budget:
                 self.say(f"{self.describe(current)} fails a target after more replications: searching on")
                 continue
-            if here == "meets":
+            spent = self.runs >= spec.budget
+            if here == "meets" or (here == "unsure" and spent and looks_feasible(spec, self.estimates[current])):
+                # meets on the search's seeds, or the budget ran out while it looked enough: fresh seeds decide
                 checked = self.independent_check(current)
                 if not checked[0] or all(v[3] for v in checked[0].values()):
                     break
@@ -318,15 +336,18 @@ class Optimiser:
             elif here == "edge":
                 self.unconfirmed[current] = ({}, 0)
                 why = "its long-run figure lies within the tolerance of a target, on the search's seeds"
-            else:
-                break  # unsure with the budget spent: said as such
+            else:  # unsure with the budget spent: not shown enough, so not recommended
+                self.unconfirmed[current] = ({}, 0)
+                why = f"the budget of {spec.budget} replications could not show a target met or missed"
             up = self.step_up(current) if len(self.unconfirmed) <= CHECK_STEPS else None
             if up is None:
                 self.say(f"{self.describe(current)} is not confirmed ({why}); no step up is left to try")
                 break
             self.say(f"{self.describe(current)} is not confirmed ({why}): on from one step up, {self.describe(up)}")
             current = up
-        if current not in self.unconfirmed and verdict(spec, self.estimates[current]) == "meets" and not checked[0]:
+        # today's staffing, for the comparison (not a candidate unless on the steps; beyond the search's budget)
+        self.evaluate([self.today], spec.replications, budget=self.runs + spec.replications)
+        if current not in self.unconfirmed and looks_feasible(spec, self.estimates[current]) and not checked[0]:
             checked = self.independent_check(current)
         elif current in self.unconfirmed:
             checked = self.unconfirmed[current]
@@ -376,7 +397,6 @@ class Optimiser:
         from dataclasses import replace
 
         from sim.config.compose import load_configs
-        from sim.experiments.runner import run_many, run_summary
 
         spec, step = self.spec, self.spec.check_replications
         if step < 2 or staffing in self.invalid:
@@ -385,9 +405,8 @@ class Optimiser:
         results: list[dict] = []
         out: dict = {}
         while len(results) < max(spec.check_max, step):
-            results += run_many([replace(base, seed=CHECK_SEED + k) for k in range(len(results), len(results) + step)],
-                                cache_dir=self.cache_dir, workers=self.workers, job=run_summary,
-                                label=f"{spec.name}: independent check")
+            batch = [(staffing, replace(base, seed=CHECK_SEED + k)) for k in range(len(results), len(results) + step)]
+            results += self.replicate(batch, f"{spec.name}: independent check")
             out = {}
             for m, bound in spec.target.items():
                 ci = interval(r[m] for r in results)  # the t interval of sim.analysis.stats
@@ -403,3 +422,30 @@ class Optimiser:
         return {m: v[:4] for m, v in out.items()}, len(results)
 
 
+
+
+def city_districts(spec: OptimiseSpec) -> list[tuple[str, OptimiseSpec]]:
+    """A city's optimisation as one per district (``org.kind: city``): the districts share no staff and no
+    households in this model (:mod:`sim.model.city`), so the city's least cost meeting every district's targets
+    is the sum of the districts' own. Each district is its file scaled (:func:`sim.config.compose.scaled`),
+    given here as overrides; each pool's bounds scale with it. ``[]`` for a config that is not a city."""
+    from dataclasses import replace
+
+    from sim.config.compose import load_config
+    from sim.config.plausible import get_key
+
+    city = load_config([f"org={spec.org}", *[o for o in spec.overrides if o.startswith("org.")]])
+    if city.org.kind != "city":
+        return []
+    own = [o for o in spec.overrides if not o.startswith("org.")]
+    out = []
+    for d in city.org.districts:
+        org = d.resolved  # the district's file, scaled (sim.config.compose.resolve)
+        keys = ["arrivals_per_week", "reception.caseworkers", "reception.pre_assessment", "long_term.caseworkers",
+                "payment.officers", "payment.cash_office", "deputy_managers"]
+        scaling = [f"org.{k}={get_key(org, k):.6g}" for k in keys]
+        pools = {k: replace(p, low=math.floor(p.low * d.scale / p.step) * p.step,
+                            high=math.ceil(p.high * d.scale / p.step) * p.step) for k, p in spec.pools.items()}
+        out.append((d.name, replace(spec, name=f"{spec.name}: {d.name}", org=d.org, pools=pools,
+                                    overrides=[*scaling, *own], label=d.name)))
+    return out

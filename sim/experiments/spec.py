@@ -35,10 +35,15 @@ class ExperimentSpec:
     # Assumptions to compare under (issue 17): name -> overrides. Every variant runs again with each one's overrides
     # added (same seeds), and the report's money section says what the variant costs with and without it, e.g.
     # casework_effect: ["process.casework_effect.enabled=true"]. The main comparison is the one without.
-    assumptions: dict[str, list[str]] = field(default_factory=dict)
+    # experiment.assumptions=null on the command line runs without them (half the runs of the default experiment).
+    assumptions: Optional[dict[str, list[str]]] = field(default_factory=dict)
     # The district's name in the title, question and report; "" takes the org file's name. ``{district}`` in
     # the title or question is replaced by it, so one experiment file serves every district.
     district: str = ""
+
+    def __post_init__(self) -> None:
+        if self.assumptions is None:  # null: none
+            self.assumptions = {}
 
 
 @dataclass

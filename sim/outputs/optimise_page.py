@@ -19,6 +19,10 @@ from sim.config.vocabulary import DISTRICTS  # noqa: E402
 from sim.outputs.files import atomic_write, write_csv  # noqa: E402
 
 
+def org_name(spec) -> str:
+    return spec.label or DISTRICTS.get(spec.org, spec.org)
+
+
 def figure_name(metric: str) -> str:
     kpi = BY_KEY.get(metric)
     return f"{kpi.label} ({kpi.unit})" if kpi else metric.replace("_", " ")
@@ -104,7 +108,7 @@ def plot(result: Result, path: Path) -> Path:
         ax.grid(alpha=0.3)
         ax.set_title(figure_name(metric), fontsize=12)
     axes[0][0].legend(fontsize=8.5, loc="best")
-    fig.suptitle(f"{DISTRICTS.get(spec.org, spec.org)}: staff cost against the targets' figures", fontsize=13)
+    fig.suptitle(f"{org_name(spec)}: staff cost against the targets' figures", fontsize=13)
     fig.savefig(path, dpi=120)
     plt.close(fig)
     return path
@@ -123,8 +127,15 @@ def sentence(result: Result) -> str:
     else:
         sure = "; ".join(f"{figure_name(m)} {shown(m, est.mean(m))} against a target of {shown(m, spec.target[m])}, "
                          f"met with {percent(confidence_met(spec, est, m))} confidence" for m in spec.target)
-    if call == "meets":
+    stalled = any("something other than these pools" in line for line in result.log)
+    if result.recommended and not stalled:
         head = f"Recommended: {pools}"
+    elif call == "meets":
+        head = (f"Enough on the search's replications, but the check on fresh seeds does not confirm it (a figure "
+                f"lies too close to its target), and no confirmed step up was found: {pools}")
+    elif call == "edge":
+        head = (f"On the edge of a target (within {spec.tolerance:.0%} of it), and no step up was confirmed within "
+                f"the budget: {pools}")
     elif call == "fails" and any("something other than these pools" in line for line in result.log):
         head = (f"No staffing of these pools meets every target: more staff stopped bringing the figures closer, so "
                 f"something else (a routine, a notice, the inflow) keeps them short; the closest tried: {pools}")
@@ -149,7 +160,9 @@ def unconfirmed_words(result: Result, staffing, check: dict, n: int) -> str:
     conf = {m: percent(confidence_met(result.spec, est, m)) for m in result.spec.target}
     return "; ".join(f"{e(figure_name(m))} {e(shown(m, est.mean(m)))} ({e(conf[m])} confidence)"
                      for m in result.spec.target) + (
-        f", on {est.n} of the search's replications: within {result.spec.tolerance:.0%} of a target, on its edge")
+        f", on {est.n} of the search's replications: " + (
+            f"within {result.spec.tolerance:.0%} of a target, on its edge" if verdict(result.spec, est) == "edge"
+            else "the budget ran out before a target was shown met or missed"))
 
 
 def cheaper_words(result: Result) -> str:
@@ -240,16 +253,23 @@ def page(result: Result, frame: pd.DataFrame, figure: Path) -> str:
         f"({'; '.join(f'{figure_name(m)} {shown(m, result.estimates[s].mean(m))}' for m in spec.target)}, "
         f"{result.estimates[s].n} replications)</li>" for s in result.cheaper)
     img = base64.b64encode(Path(figure).read_bytes()).decode()
-    budget = (f"<p class=\"warning\">The budget of {spec.budget} replications was spent before every decision was "
-              "clear: the recommendation is not shown with the stated confidence.</p>"
-              if result.verdict == "unsure" else "")
+    if not result.recommended:
+        budget = ("<p class=\"warning\">Not a recommendation: no staffing tried was shown to meet every target, on "
+                  "the search's seeds and on fresh ones. Read the search below; raise <code>budget=</code> or loosen "
+                  "a target.</p>")
+    elif result.verdict != "meets":
+        budget = (f"<p class=\"warning\">The search's {est.n} replications of it did not show every target met with "
+                  f"{spec.confidence:.0%} confidence before the budget of {spec.budget} ran out; the check on fresh "
+                  "seeds below does.</p>")
+    else:
+        budget = ""
     return f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{e(spec.name)}</title>
 <style>body {{ font-family: system-ui, sans-serif; max-width: 1000px; margin: 2em auto; padding: 0 1em; }}
 table {{ border-collapse: collapse; }} td, th {{ border: 1px solid #ccc; padding: 0.3em 0.6em; text-align: right; }}
 td:first-child, th:first-child {{ text-align: left; }} .gist {{ font-weight: bold; }}
 .warning {{ border-left: 4px solid #D55E00; padding: 0.5em 1em; background: #fff3ee; }}
 img {{ max-width: 100%; }}</style></head><body>
-<h1>{e(DISTRICTS.get(spec.org, spec.org))}: the least-cost staffing that meets the targets</h1>
+<h1>{e(org_name(spec))}: the least-cost staffing that meets the targets</h1>
 <p class="gist">{e(sentence(result))}</p>{budget}
 <h2>Recommended staffing against today's</h2>
 <table><tr><th>staff pool</th><th>today</th><th>recommended</th><th>change</th></tr>{rows}</table>
@@ -268,3 +288,74 @@ every target is met with {spec.confidence * 100:.0f} % confidence together (Bonf
 <p><small>Every staffing tried: <code>candidates.csv</code>. The model's figures are only as good as its
 calibration (docs/validation.md); staff costs are the config's costs per FTE.</small></p></body></html>
 """
+
+
+def slug(name: str) -> str:
+    """A district's name as a folder name (Älvsjö -> alvsjo)."""
+    import re
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "district"
+
+
+def city_table(results: list[tuple[str, Result]]) -> pd.DataFrame:
+    """One row per district: each pool today and recommended, the cost change, and how sure."""
+    rows = []
+    for name, r in results:
+        row = {"district": name, "folder": slug(name)}
+        for key, today, chosen in zip(r.spec.pools, r.today, r.chosen):
+            row[f"{key}.today"], row[f"{key}.recommended"] = today, chosen
+        today_cost = sum(v * u for v, u in zip(r.today, r.unit_costs))
+        row.update({"cost_change_sek_per_year": r.estimates[r.chosen].cost - today_cost, "verdict": r.verdict,
+                    "confirmed_on_fresh_seeds": r.confirmed,
+                    "stalled": any("something other than these pools" in line for line in r.log)})
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def city_sentence(results: list[tuple[str, Result]]) -> str:
+    frame = city_table(results)
+    total = frame["cost_change_sek_per_year"].sum() * 1e-6
+    sure = frame["verdict"].eq("meets") & frame["confirmed_on_fresh_seeds"]
+    head = (f"The city: {'+' if total >= 0 else '−'}{abs(total):.2f} MSEK a year against today's staffing, summed over "
+            f"{len(frame)} districts; {int(sure.sum())} of them meet every target, confirmed on fresh seeds")
+    if not sure.all():
+        head += f"; not shown for {', '.join(frame.loc[~sure, 'district'])} (see their pages)"
+    return head + "."
+
+
+def write_city(spec, results: list[tuple[str, Result]], out_dir: Path) -> dict[str, Path]:
+    """city.csv and the city's optimise.html (each district's own page in its folder)."""
+    frame = city_table(results)
+    write_csv(Path(out_dir) / "city.csv", frame)
+    e, pools = _html.escape, list(spec.pools)
+    head = "".join(f"<th>{e(pool_name(k))}<br>today → recommended</th>" for k in pools)
+    rows = []
+    for _, row in frame.iterrows():
+        cells = "".join(f"<td>{row[f'{k}.today']:g} → {row[f'{k}.recommended']:g}</td>" for k in pools)
+        call = ("meets, confirmed" if row["verdict"] == "meets" and row["confirmed_on_fresh_seeds"]
+                else "out of these pools' reach" if row["stalled"] else f"<b>not shown</b> ({e(row['verdict'])})")
+        rows.append(f"<tr><td><a href=\"{row['folder']}/optimise.html\">{e(row['district'])}</a></td>{cells}"
+                    f"<td>{row['cost_change_sek_per_year'] * 1e-6:+.2f}</td><td>{call}</td></tr>")
+    totals = "".join(f"<td>{frame[f'{k}.today'].sum():.1f} → {frame[f'{k}.recommended'].sum():g}</td>" for k in pools)
+    targets = "; ".join(f"{figure_name(m)} {'at most' if side(m) == 'max' else 'at least'} {shown(m, b)}"
+                        for m, b in spec.target.items())
+    page_html = f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{e(spec.name)}: the city</title>
+<style>body {{ font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; }}
+table {{ border-collapse: collapse; }} td, th {{ border: 1px solid #ccc; padding: 0.3em 0.6em; text-align: right; }}
+td:first-child, th:first-child {{ text-align: left; }} .gist {{ font-weight: bold; }}</style></head><body>
+<h1>{e(org_name(spec))}: the least-cost staffing that meets the targets in every district</h1>
+<p class="gist">{e(city_sentence(results))}</p>
+<p>Targets, in each district: {e(targets)}. The districts share no staff and no households in this model, so the
+city's least cost is the sum of each district's own; a city-wide target (a mean over the districts) would let one
+district's slack pay for another's shortfall, and is not offered. Each district is its studied model district scaled
+(configs/org/{e(spec.org)}.yaml: the scales are assumptions).</p>
+<table><tr><th>district</th>{head}<th>cost change (MSEK a year)</th><th>verdict</th></tr>{''.join(rows)}
+<tr><td><b>the city</b></td>{totals}<td><b>{frame['cost_change_sek_per_year'].sum() * 1e-6:+.2f}</b></td><td></td></tr>
+</table>
+<p><small>Every district's page, trade-off and candidates: its folder. <code>city.csv</code>: this table.</small></p>
+</body></html>
+"""
+    atomic_write(Path(out_dir) / "optimise.html", lambda tmp: tmp.write_text(page_html, encoding="utf-8"))
+    return {"table": Path(out_dir) / "city.csv", "page": Path(out_dir) / "optimise.html"}

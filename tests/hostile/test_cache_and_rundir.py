@@ -257,7 +257,7 @@ def test_a_multirun_is_refused_in_a_folder_of_the_same_experiment_run_with_anoth
     """The driver applies the top-level horizon_weeks= before it checks the folder: refused before any job."""
     out = tmp_path / "sweep"
     args = [sys.executable, "-m", "sim.experiment", "-m", "experiment=default", "replications=2",
-            "horizon_weeks=14", "warmup_weeks=4", "workers=1", f"hydra.sweep.dir={out}"]
+            "horizon_weeks=14", "warmup_weeks=4", "workers=1", "experiment.assumptions=null", f"hydra.sweep.dir={out}"]
     first = subprocess.run(args, cwd=REPO, capture_output=True, text=True, timeout=300, env=environment())
     assert first.returncode == 0, first.stdout + first.stderr
     assert json.loads((out / sharding.IDENTITY).read_text())["settings"]["horizon_weeks"] == 14.0
