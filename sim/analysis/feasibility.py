@@ -51,7 +51,8 @@ class OptimiseSpec:
     pools: dict[str, Pool] = field(default_factory=dict)
     target: dict[str, float] = field(default_factory=dict)  # figure -> bound (side from the figure)
     replications: int = 5  # a candidate's first batch; more are added where the decision is close
-    budget: int = 300  # replications in all (every candidate's runs count)
+    # the search's replications; the choice's fresh-seed check and its cheaper neighbours' refutation come on top
+    budget: int = 300
     confidence: float = 0.95  # that the chosen staffing meets every target (Bonferroni over the targets)
     budget_sek: Optional[float] = None  # a ceiling on the pools' cost a year
     # a share of each target's bound within which a long-run figure is on the target (assumption: a difference
@@ -133,16 +134,20 @@ def verdict(spec: OptimiseSpec, est: Estimate) -> str:
     return "edge" if close else "unsure"
 
 
-def looks_feasible(spec: OptimiseSpec, est: Estimate) -> bool:
-    return all(margin(spec, est, m) >= 0 for m in spec.target)
+def looks_feasible(spec: OptimiseSpec, est: Estimate, slack: bool = True) -> bool:
+    """Whether every mean lies inside its target by at least the tolerance (the search's aim: a figure closer
+    than that is on the target's edge and would not be recommended), or, ``slack=False``, inside at all."""
+    need = spec.tolerance if slack else 0.0
+    return all(margin(spec, est, m) >= need * (abs(spec.target[m]) or 1.0) for m in spec.target)
 
 
 def shortfall(spec: OptimiseSpec, est: Estimate) -> float:
-    """The worst relative shortfall over the targets (0 when every mean meets its target)."""
+    """The worst shortfall over the targets from the search's aim (the tolerance inside each), relative to the
+    bound; 0 when :func:`looks_feasible`."""
     worst = 0.0
     for m in spec.target:
         scale = abs(spec.target[m]) or 1.0
-        worst = max(worst, -margin(spec, est, m) / scale)
+        worst = max(worst, spec.tolerance - margin(spec, est, m) / scale)
     return worst
 
 

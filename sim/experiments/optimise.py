@@ -45,6 +45,7 @@ from sim.analysis.stats import estimate as interval
 from sim.config.schema import ConfigError
 
 CHECK_SEED = 100_000  # the independent check's seeds start here: none of the search's
+REFUTE_BATCHES = 3  # first batches' worth of replications per cheaper neighbour of the choice, beyond the budget
 DOWN_BATCH = 2  # cheaper neighbours tried at once while stepping down (first improvement)
 CHECK_STEPS = 2  # steps up the independent check may take from an unconfirmed choice
 STALL, STALL_GAIN = 3, 0.05  # this many steps up that close less than this share of the shortfall: out of reach
@@ -314,7 +315,9 @@ class Optimiser:
             current = self.search(current)
             if self.stalled:
                 break
-            self.sharpen([current] + self.cheaper(current))
+            self.sharpen([current])
+            if verdict(spec, self.estimates[current]) == "meets":  # only then can a cheaper neighbour matter
+                self.sharpen(self.cheaper(current))
             here = verdict(spec, self.estimates[current])
             cheaper = [d for d in self.cheaper(current)
                        if d in self.estimates and verdict(spec, self.estimates[d]) == "meets"]
@@ -326,7 +329,8 @@ class Optimiser:
                 self.say(f"{self.describe(current)} fails a target after more replications: searching on")
                 continue
             spent = self.runs >= spec.budget
-            if here == "meets" or (here == "unsure" and spent and looks_feasible(spec, self.estimates[current])):
+            if here == "meets" or (here == "unsure" and spent
+                                   and looks_feasible(spec, self.estimates[current], slack=False)):
                 # meets on the search's seeds, or the budget ran out while it looked enough: fresh seeds decide
                 checked = self.independent_check(current)
                 if not checked[0] or all(v[3] for v in checked[0].values()):
@@ -345,9 +349,11 @@ class Optimiser:
                 break
             self.say(f"{self.describe(current)} is not confirmed ({why}): on from one step up, {self.describe(up)}")
             current = up
+        self.refute(current)
         # today's staffing, for the comparison (not a candidate unless on the steps; beyond the search's budget)
         self.evaluate([self.today], spec.replications, budget=self.runs + spec.replications)
-        if current not in self.unconfirmed and looks_feasible(spec, self.estimates[current]) and not checked[0]:
+        if current not in self.unconfirmed and looks_feasible(spec, self.estimates[current], slack=False) \
+                and not checked[0]:
             checked = self.independent_check(current)
         elif current in self.unconfirmed:
             checked = self.unconfirmed[current]
@@ -355,17 +361,27 @@ class Optimiser:
                       [d for d in self.cheaper(current, all_=True) if d in self.estimates], list(self.unit),
                       *checked, unconfirmed=[(s, *c) for s, c in self.unconfirmed.items() if s != current])
 
-    def sharpen(self, group: list[tuple[float, ...]]) -> None:
+    def refute(self, staffing: tuple[float, ...]) -> None:
+        """The recommendation's cheaper neighbours, each brought to a verdict if it can be in a few batches,
+        beyond the search's budget if that is spent: the page must say why none of them was chosen."""
+        spec, group = self.spec, self.cheaper(staffing, all_=True)
+        allowance = self.runs + REFUTE_BATCHES * spec.replications * len(group)
+        self.evaluate(group, spec.replications, budget=allowance)
+        self.sharpen([g for g in group if g in self.estimates and looks_feasible(spec, self.estimates[g], slack=False)],
+                     budget=allowance)
+
+    def sharpen(self, group: list[tuple[float, ...]], budget: int | None = None) -> None:
         """The sequential check: more replications, batch by batch, for each staffing whose verdict is unsure
-        (not yet meets, fails, or on the edge of a target), within the budget."""
+        (not yet meets, fails, or on the edge of a target), within the budget (the search's unless given)."""
         spec = self.spec
-        while self.runs < spec.budget:
+        budget = spec.budget if budget is None else budget
+        while self.runs < budget:
             unsure = [g for g in group if g not in self.estimates or verdict(spec, self.estimates[g]) == "unsure"]
             if not unsure:
                 return
             before = self.runs
             self.evaluate(unsure, max(self.estimates[g].n if g in self.estimates else 0 for g in unsure)
-                          + spec.replications)
+                          + spec.replications, budget=budget)
             if self.runs == before:
                 return
 
