@@ -53,7 +53,8 @@ TARGETS = {
     # issue 18: the least-cost staffing of HV's four pools for its targets, on this machine
     "optimise_hv_seconds": ("<", 300.0, "s", "python -m sim.optimise org=hasselby_vallingby "
                             "target.first_visit_wait_weeks=2.5 workers=2 (configs/optimise/district.yaml: 4 pools, "
-                            "a budget of 240 replications of 78 weeks), a fresh run folder"),
+                            "3 targets, a search budget of 240 replications of 78 weeks, then the check and the "
+                            "refutation), a fresh run folder"),
 }
 
 

@@ -65,6 +65,9 @@ class OptimiseSpec:
     start_busy: float = 0.85  # assumption: the busy share the queueing start aims at
     check_replications: int = 10  # the independent check of the choice: a batch on fresh seeds (not in the budget)
     check_max: int = 60  # the independent check's replications at most, batch by batch until its CIs are clear
+    # assumption: no pool above this busy share (its staff's time on the model's tasks); a pool run near 100 %
+    # meets a mean target only as a saturated queue, which no manager can staff for. null: no such limit
+    max_busy: Optional[float] = None
     label: str = ""  # the page's name for the organisation (a city's district); "": the district's
 
 
@@ -88,8 +91,13 @@ class Estimate:
         return float(np.std(v, ddof=1) / math.sqrt(len(v))) if len(v) > 1 else math.inf
 
 
+BUSY = "busy_share."  # busy_share.<pool key>: the pool's busy share, kept at most optimise.max_busy
+
+
 def side(metric: str) -> str:
     """'max' (the figure must stay at most the bound: lower is better) or 'min'."""
+    if metric.startswith(BUSY):
+        return "max"
     better = BY_KEY[metric].better if metric in BY_KEY else SIDES.get(metric, "")
     if better not in ("lower", "higher"):
         raise ConfigError(f"target.{metric}", None, "a figure with a better side: " + ", ".join(
@@ -195,13 +203,16 @@ def check(spec: OptimiseSpec) -> None:
             raise ConfigError(f"optimise.pools.{key}", {"low": pool.low, "high": pool.high, "step": pool.step},
                               "low <= high and a step > 0")
     for metric in spec.target:
-        side(metric)
+        if not metric.startswith(BUSY):
+            side(metric)
     if spec.replications < 2:
         raise ConfigError("optimise.replications", spec.replications, "at least 2 (a first batch needs an interval)")
     if spec.budget < spec.replications:
         raise ConfigError("optimise.budget", spec.budget, f"at least optimise.replications ({spec.replications})")
     if not 0.5 < spec.confidence < 1:
         raise ConfigError("optimise.confidence", spec.confidence, "between 0.5 and 1, e.g. 0.95")
+    if spec.max_busy is not None and not 0 < spec.max_busy <= 1:
+        raise ConfigError("optimise.max_busy", spec.max_busy, "a busy share above 0 and at most 1, e.g. 0.9 (or null)")
     if not 0 <= spec.tolerance < 0.5:
         raise ConfigError("optimise.tolerance", spec.tolerance, "a share of each target's bound, 0 to 0.5, e.g. 0.01")
     if spec.start not in ("queueing", "today"):

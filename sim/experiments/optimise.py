@@ -28,6 +28,7 @@ import math
 from pathlib import Path
 
 from sim.analysis.feasibility import (  # noqa: F401 (OptimiseSpec, Pool, Result: the command's vocabulary)
+    BUSY,
     Estimate,
     OptimiseSpec,
     Pool,
@@ -59,6 +60,20 @@ COST_OF = {"org.reception.caseworkers": "caseworker", "org.long_term.caseworkers
            "org.payment.cash_office": "admin", "org.deputy_managers": "deputy_manager"}
 
 
+def figure(result: dict, metric: str) -> float:
+    """A target's figure from a replication's summary; a pool's busy share from its role's utilisation (a pool
+    with no staff, e.g. no module administrators, is not busy)."""
+    if not metric.startswith(BUSY):
+        if metric not in result:
+            raise ConfigError(f"target.{metric}", None, "not a figure of this model's summary")
+        return result[metric]
+    role = ROLE_OF[metric[len(BUSY):]]
+    for key in (f"utilisation.{role}", f"utilisation.{role.split('_')[0]}"):
+        if key in result and result[key] is not None and result[key] == result[key]:
+            return result[key]
+    return 0.0
+
+
 def fmt_value(value: float) -> str:
     return f"{value:g}"
 
@@ -68,11 +83,17 @@ class Optimiser:
 
     def __init__(self, spec: OptimiseSpec, cache_dir: Path | None = None, workers: int | None = None, out=None,
                  jobs=None):
+        from dataclasses import replace
+
         from sim.config.compose import load_config
 
         check(spec)
         self.spec, self.cache_dir, self.workers, self.out = spec, cache_dir, workers, out
         self.jobs = jobs  # sim.experiments.optimise_jobs.HydraJobs: batches as Hydra jobs (Slurm), or None: here
+        if spec.max_busy is not None:  # every staff pool kept at most max_busy busy: targets of their own
+            busy = {f"{BUSY}{k}": spec.max_busy for k in spec.pools if k in ROLE_OF and k != "org.servers"}
+            spec = replace(spec, target={**spec.target, **busy})
+            self.spec = spec
         self.keys = list(spec.pools)
         self.common = [f"org={spec.org}", f"horizon_weeks={spec.horizon_weeks}",
                        f"warmup_weeks={spec.warmup_weeks}", *spec.overrides]
@@ -164,9 +185,7 @@ class Optimiser:
         for (s, _), result in zip(want, results):
             est = self.estimates.setdefault(s, Estimate(s, self.cost(s), {m: [] for m in self.spec.target}))
             for m in self.spec.target:
-                if m not in result:
-                    raise ConfigError(f"target.{m}", self.spec.target[m], "not a figure of this model's summary")
-                value = result[m]
+                value = figure(result, m)
                 est.values[m].append(math.nan if value is None else float(value))
 
     def replicate(self, runs: list[tuple[tuple[float, ...], "object"]], label: str) -> list[dict]:
@@ -367,8 +386,7 @@ class Optimiser:
         spec, group = self.spec, self.cheaper(staffing, all_=True)
         allowance = self.runs + REFUTE_BATCHES * spec.replications * len(group)
         self.evaluate(group, spec.replications, budget=allowance)
-        self.sharpen([g for g in group if g in self.estimates and looks_feasible(spec, self.estimates[g], slack=False)],
-                     budget=allowance)
+        self.sharpen([g for g in group if g in self.estimates], budget=allowance)
 
     def sharpen(self, group: list[tuple[float, ...]], budget: int | None = None) -> None:
         """The sequential check: more replications, batch by batch, for each staffing whose verdict is unsure
@@ -425,7 +443,7 @@ class Optimiser:
             results += self.replicate(batch, f"{spec.name}: independent check")
             out = {}
             for m, bound in spec.target.items():
-                ci = interval(r[m] for r in results)  # the t interval of sim.analysis.stats
+                ci = interval(figure(r, m) for r in results)  # the t interval of sim.analysis.stats
                 mean, low, high = ci.mean, ci.low, ci.high
                 inside = high <= bound if side(m) == "max" else low >= bound
                 outside = low > bound if side(m) == "max" else high < bound

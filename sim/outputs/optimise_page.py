@@ -12,7 +12,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from sim.analysis.feasibility import Result, confidence_met, pool_name, side, verdict  # noqa: E402
+from sim.analysis.feasibility import BUSY, Result, confidence_met, pool_name, side, verdict  # noqa: E402
 from sim.analysis.kpis import BY_KEY  # noqa: E402
 from sim.analysis.stats import estimate as interval  # noqa: E402
 from sim.config.vocabulary import DISTRICTS  # noqa: E402
@@ -24,6 +24,8 @@ def org_name(spec) -> str:
 
 
 def figure_name(metric: str) -> str:
+    if metric.startswith(BUSY):
+        return f"busy share of the {pool_name(metric[len(BUSY):])} (%)"
     kpi = BY_KEY.get(metric)
     return f"{kpi.label} ({kpi.unit})" if kpi else metric.replace("_", " ")
 
@@ -32,6 +34,8 @@ def shown(metric: str, value: float) -> str:
     kpi = BY_KEY.get(metric)
     if value != value:
         return "no value"
+    if metric.startswith(BUSY):
+        return f"{value * 100:.0f}"
     return f"{value * kpi.scale:.{kpi.decimals}f}" if kpi else f"{value:.3g}"
 
 
@@ -74,19 +78,20 @@ def plot(result: Result, path: Path) -> Path:
     """Staff cost against each target's figure: every staffing tried (coloured by its verdict on all targets),
     the trade-off front on the first target, the target line, today's staffing and the recommendation."""
     spec, frame = result.spec, table(result)
-    metrics = list(spec.target)
+    metrics = [m for m in spec.target if not m.startswith(BUSY)]  # busy shares: in the tables
     fig, axes = plt.subplots(1, len(metrics), figsize=(max(8.5, 6.5 * len(metrics)), 5.5), layout="constrained",
                              squeeze=False)
     x = frame["cost_sek_per_year"] * 1e-6
     for i, (ax, metric) in enumerate(zip(axes[0], metrics)):
         kpi = BY_KEY.get(metric)
-        scale = kpi.scale if kpi else 1.0
+        scale = kpi.scale if kpi else 100.0 if metric.startswith(BUSY) else 1.0
         y = frame[f"{metric}.mean"] * scale
         err = (frame[f"{metric}.ci_high"] - frame[f"{metric}.mean"]) * scale
+        low = err.where(y - err >= 0, y)  # a wait or a share is never below 0: a few replications' interval is cut
         for call, colour in VERDICT_COLOURS.items():
             sel = frame["verdict"] == call
             if sel.any():
-                ax.errorbar(x[sel], y[sel], yerr=err[sel], fmt="o", color=colour, ms=5, capsize=3,
+                ax.errorbar(x[sel], y[sel], yerr=[low[sel], err[sel]], fmt="o", color=colour, ms=5, capsize=3,
                             label=f"tried: {VERDICT_WORDS[call]} (95 % CI)")
         if i == 0:
             on = frame[frame["pareto"]].sort_values("cost_sek_per_year")
@@ -180,8 +185,8 @@ def cheaper_words(result: Result) -> str:
                 f"on the edge of one (within {result.spec.tolerance:.0%}, or not confirmed on fresh seeds): nothing "
                 "next to it is surely cheaper and enough.")
     return (f"{calls.count('fails')} of the {len(calls)} miss a target with the stated confidence, {edge} lie on the "
-            f"edge of one, {calls.count('unsure')} are not yet clear and {meets} meet every target (the budget ran "
-            "out before the search moved there): a cheaper staffing may be enough.")
+            f"edge of one, {calls.count('unsure')} are not yet clear within the replications given and {meets} meet "
+            "every target on the search's seeds: a cheaper staffing may be enough.")
 
 
 def staffing_words(spec, staffing) -> str:
@@ -197,6 +202,8 @@ def percent(p: float) -> str:
     """A confidence in words that never rounds up to a certainty."""
     if p != p:
         return "no value"
+    if p < 0.0005:
+        return "below 0.1 %"
     return "above 99.9 %" if p >= 0.9995 else f"{p * 100:.1f} %"
 
 
@@ -281,8 +288,9 @@ every target is met with {spec.confidence * 100:.0f} % confidence together (Bonf
 <h2>Cheaper staffings next to it</h2>
 <p>A step off each pool, and each move of a step from one pool to a cheaper one.
 {e(cheaper_words(result))}</p><ul>{cheaper or '<li>none within the bounds</li>'}</ul>
-<p>Each was given more replications while its verdict was unsure ({result.runs} replications in all, budget
-{spec.budget}). <i>fails</i>: some target is missed with the stated confidence.</p>
+<p>Each was given more replications while its verdict was unsure ({result.runs} replications on the search's
+seeds, against a search budget of {spec.budget}: refuting these comes on top). <i>fails</i>: some target is
+missed with the stated confidence.</p>
 <h2>How the search went</h2><ol>{''.join(f"<li>{e(line)}</li>" for line in result.log)}</ol>
 <h2>The trade-off</h2><img src="data:image/png;base64,{img}" alt="trade-off">
 <p><small>Every staffing tried: <code>candidates.csv</code>. The model's figures are only as good as its
