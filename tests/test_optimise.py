@@ -144,6 +144,8 @@ def test_a_budget_ceiling_below_the_answer_is_said_and_nothing_above_it_is_tried
     ({"replications": 1}, "optimise.replications"),
     ({"confidence": 1.5}, "optimise.confidence"),
     ({"tolerance": -0.1}, "optimise.tolerance"),
+    ({"tolerances": {"wait_hours_meen": 0.01}}, "optimise.tolerances.wait_hours_meen"),
+    ({"max_busy": 1.5}, "optimise.max_busy"),
     ({"pools": {"org.servers": Pool(5, 2, 1, 1.0)}}, "optimise.pools.org.servers"),
 ])
 def test_a_bad_optimisation_is_refused_by_key(change, key):

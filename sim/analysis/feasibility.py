@@ -58,6 +58,9 @@ class OptimiseSpec:
     # a share of each target's bound within which a long-run figure is on the target (assumption: a difference
     # no manager would act on); the sequential check stops there instead of spending the budget
     tolerance: float = 0.01
+    # a target's own tolerance in its figure's units, where a share of the bound does not fit (a small bound:
+    # 2 % of a 5 % late-payment target is a tenth of a point, which no run resolves)
+    tolerances: dict[str, float] = field(default_factory=dict)
     horizon_weeks: float = 78.0
     warmup_weeks: float = 26.0
     overrides: list[str] = field(default_factory=list)  # applied to every candidate
@@ -137,16 +140,23 @@ def verdict(spec: OptimiseSpec, est: Estimate) -> str:
     if all(c >= level for c in conf.values()):
         return "meets"
     q = float(stats.t.ppf(level, est.n - 1))
-    close = all(q * est.se(m) <= spec.tolerance * (abs(spec.target[m]) or 1.0)
+    close = all(q * est.se(m) <= tolerance(spec, m)
                 for m, c in conf.items() if c < level)
     return "edge" if close else "unsure"
+
+
+def tolerance(spec: OptimiseSpec, metric: str) -> float:
+    """How close to a target's bound a figure is on the target, in the figure's units: the target's own
+    (``optimise.tolerances``), else ``optimise.tolerance`` times the bound."""
+    if metric in spec.tolerances:
+        return float(spec.tolerances[metric])
+    return spec.tolerance * (abs(spec.target[metric]) or 1.0)
 
 
 def looks_feasible(spec: OptimiseSpec, est: Estimate, slack: bool = True) -> bool:
     """Whether every mean lies inside its target by at least the tolerance (the search's aim: a figure closer
     than that is on the target's edge and would not be recommended), or, ``slack=False``, inside at all."""
-    need = spec.tolerance if slack else 0.0
-    return all(margin(spec, est, m) >= need * (abs(spec.target[m]) or 1.0) for m in spec.target)
+    return all(margin(spec, est, m) >= (tolerance(spec, m) if slack else 0.0) for m in spec.target)
 
 
 def shortfall(spec: OptimiseSpec, est: Estimate) -> float:
@@ -155,7 +165,7 @@ def shortfall(spec: OptimiseSpec, est: Estimate) -> float:
     worst = 0.0
     for m in spec.target:
         scale = abs(spec.target[m]) or 1.0
-        worst = max(worst, spec.tolerance - margin(spec, est, m) / scale)
+        worst = max(worst, (tolerance(spec, m) - margin(spec, est, m)) / scale)
     return worst
 
 
@@ -213,6 +223,11 @@ def check(spec: OptimiseSpec) -> None:
         raise ConfigError("optimise.confidence", spec.confidence, "between 0.5 and 1, e.g. 0.95")
     if spec.max_busy is not None and not 0 < spec.max_busy <= 1:
         raise ConfigError("optimise.max_busy", spec.max_busy, "a busy share above 0 and at most 1, e.g. 0.9 (or null)")
+    for metric, value in spec.tolerances.items():
+        if metric not in spec.target:
+            raise ConfigError(f"optimise.tolerances.{metric}", value, f"a target's figure: {', '.join(spec.target)}")
+        if not value >= 0:
+            raise ConfigError(f"optimise.tolerances.{metric}", value, "at least 0, in the figure's units")
     if not 0 <= spec.tolerance < 0.5:
         raise ConfigError("optimise.tolerance", spec.tolerance, "a share of each target's bound, 0 to 0.5, e.g. 0.01")
     if spec.start not in ("queueing", "today"):

@@ -91,7 +91,10 @@ class Optimiser:
         self.spec, self.cache_dir, self.workers, self.out = spec, cache_dir, workers, out
         self.jobs = jobs  # sim.experiments.optimise_jobs.HydraJobs: batches as Hydra jobs (Slurm), or None: here
         if spec.max_busy is not None:  # every staff pool kept at most max_busy busy: targets of their own
-            busy = {f"{BUSY}{k}": spec.max_busy for k in spec.pools if k in ROLE_OF and k != "org.servers"}
+            # not the module administrators: they take clerical work off caseworkers while there is any, so
+            # they are always busy by design, and no household queues for them
+            busy = {f"{BUSY}{k}": spec.max_busy for k in spec.pools
+                    if k in ROLE_OF and k not in ("org.servers", "variant.module_admins.fte")}
             spec = replace(spec, target={**spec.target, **busy})
             self.spec = spec
         self.keys = list(spec.pools)
@@ -394,7 +397,8 @@ class Optimiser:
         spec = self.spec
         budget = spec.budget if budget is None else budget
         while self.runs < budget:
-            unsure = [g for g in group if g not in self.estimates or verdict(spec, self.estimates[g]) == "unsure"]
+            unsure = [g for g in group if g not in self.estimates or (verdict(spec, self.estimates[g]) == "unsure"
+                                                                       and self.estimates[g].n < spec.check_max)]
             if not unsure:
                 return
             before = self.runs

@@ -139,8 +139,8 @@ def sentence(result: Result) -> str:
         head = (f"Enough on the search's replications, but the check on fresh seeds does not confirm it (a figure "
                 f"lies too close to its target), and no confirmed step up was found: {pools}")
     elif call == "edge":
-        head = (f"On the edge of a target (within {spec.tolerance:.0%} of it), and no step up was confirmed within "
-                f"the budget: {pools}")
+        head = (f"On the edge of a target (within its tolerance, optimise.tolerance), and no step up was confirmed "
+                f"within the budget: {pools}")
     elif call == "fails" and any("something other than these pools" in line for line in result.log):
         head = (f"No staffing of these pools meets every target: more staff stopped bringing the figures closer, so "
                 f"something else (a routine, a notice, the inflow) keeps them short; the closest tried: {pools}")
@@ -166,7 +166,7 @@ def unconfirmed_words(result: Result, staffing, check: dict, n: int) -> str:
     return "; ".join(f"{e(figure_name(m))} {e(shown(m, est.mean(m)))} ({e(conf[m])} confidence)"
                      for m in result.spec.target) + (
         f", on {est.n} of the search's replications: " + (
-            f"within {result.spec.tolerance:.0%} of a target, on its edge" if verdict(result.spec, est) == "edge"
+            "within a target's tolerance, on its edge" if verdict(result.spec, est) == "edge"
             else "the budget ran out before a target was shown met or missed"))
 
 
@@ -182,11 +182,22 @@ def cheaper_words(result: Result) -> str:
                                        if c == "meets" and s in {u[0] for u in result.unconfirmed})
     if calls.count("unsure") == 0 and meets == 0:
         return (f"{calls.count('fails')} of the {len(calls)} miss a target with the stated confidence and {edge} lie "
-                f"on the edge of one (within {result.spec.tolerance:.0%}, or not confirmed on fresh seeds): nothing "
+                "on the edge of one (within its tolerance, or not confirmed on fresh seeds): nothing "
                 "next to it is surely cheaper and enough.")
     return (f"{calls.count('fails')} of the {len(calls)} miss a target with the stated confidence, {edge} lie on the "
-            f"edge of one, {calls.count('unsure')} are not yet clear within the replications given and {meets} meet "
+            f"edge of one, {calls.count('unsure')} not yet clear within the replications given and {meets} meet "
             "every target on the search's seeds: a cheaper staffing may be enough.")
+
+
+def bound_note(pool, value: float) -> str:
+    """A pool the search stopped at its bound: the bound, not the targets, set it."""
+    if pool.low == pool.high:
+        return "fixed"
+    if value <= pool.low + 1e-9:
+        return f"at its lower bound ({pool.low:g}): the targets might allow fewer"
+    if value >= pool.high - 1e-9:
+        return f"at its upper bound ({pool.high:g})"
+    return ""
 
 
 def staffing_words(spec, staffing) -> str:
@@ -246,7 +257,8 @@ def page(result: Result, frame: pd.DataFrame, figure: Path) -> str:
 
     e, spec = _html.escape, result.spec
     chosen, est = result.chosen, result.estimates[result.chosen]
-    rows = "".join(f"<tr><td>{e(pool_name(k))}</td><td>{t:g}</td><td>{c:g}</td><td>{c - t:+g}</td></tr>"
+    rows = "".join(f"<tr><td>{e(pool_name(k))}</td><td>{t:g}</td><td>{c:g}</td><td>{c - t:+g}</td>"
+                   f"<td>{e(bound_note(spec.pools[k], c))}</td></tr>"
                    for k, t, c in zip(spec.pools, result.today, chosen))
     cis = {m: interval(est.values[m]) for m in spec.target}
     targets = "".join(
@@ -279,7 +291,7 @@ img {{ max-width: 100%; }}</style></head><body>
 <h1>{e(org_name(spec))}: the least-cost staffing that meets the targets</h1>
 <p class="gist">{e(sentence(result))}</p>{budget}
 <h2>Recommended staffing against today's</h2>
-<table><tr><th>staff pool</th><th>today</th><th>recommended</th><th>change</th></tr>{rows}</table>
+<table><tr><th>staff pool</th><th>today</th><th>recommended</th><th>change</th><th></th></tr>{rows}</table>
 <h2>The targets</h2>
 <table><tr><th>figure</th><th>target</th><th>estimate (95 % CI)</th><th>confidence it is met</th></tr>{targets}</table>
 <p>The confidence is one-sided, from {est.n} replications on seeds 0–{est.n - 1}; a staffing is called enough when
