@@ -205,9 +205,10 @@ def tandem_here(tmp_path_factory):
 
 
 def test_candidates_run_as_hydra_jobs_give_the_same_bytes(tmp_path, tandem_here):
-    """cluster.launcher=local_pool: each batch a Hydra multirun of 2 jobs (joblib) into the cache; the search
-    reads the same replications, so it tries the same staffings and writes the same candidates.csv."""
-    ran = _command("optimise=tandem", "cluster.launcher=local_pool", "cluster.jobs=2", f"hydra.run.dir={tmp_path}")
+    """cluster.launcher=basic: each batch a Hydra multirun of 2 jobs (Hydra's basic launcher; local_pool and Slurm
+    in tests/test_launchers.py's way) into the cache; the search reads the same replications, so it tries the
+    same staffings and writes the same candidates.csv."""
+    ran = _command("optimise=tandem", "cluster.launcher=basic", "cluster.jobs=2", f"hydra.run.dir={tmp_path}")
     assert ran.returncode == 0, ran.stderr[-2000:]
     assert (tmp_path / "candidates.csv").read_bytes() == (tandem_here / "candidates.csv").read_bytes()
     batches = sorted((tmp_path / "jobs").glob("batch-*"))

@@ -33,7 +33,8 @@ class Cluster:
 
 
 def launchers() -> list[str]:
-    return sorted(p.stem for p in LAUNCHERS.glob("*.yaml"))
+    """Ours (configs/hydra/launcher) and Hydra's own ``basic`` (the jobs one after another, in one process)."""
+    return sorted({"basic", *(p.stem for p in LAUNCHERS.glob("*.yaml"))})
 
 
 def check(cluster: Cluster) -> None:
