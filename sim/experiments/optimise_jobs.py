@@ -49,10 +49,10 @@ def check(cluster: Cluster) -> None:
 
 
 class HydraJobs:
-    """Runs a batch of (staffing overrides, seed) as a Hydra multirun into ``cache_dir``; the caller reads them."""
+    """Runs a batch of (staffing overrides, seed) as a Hydra multirun into ``cache_dir``; the caller reads them
+    (and has checked ``cluster``: :func:`check`)."""
 
     def __init__(self, cluster: Cluster, out_dir: Path, cache_dir: Path):
-        check(cluster)
         self.cluster, self.out_dir, self.cache_dir = cluster, Path(out_dir), Path(cache_dir)
         self.batches = 0
 
