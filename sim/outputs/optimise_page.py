@@ -170,23 +170,30 @@ def unconfirmed_words(result: Result, staffing, check: dict, n: int) -> str:
             else "the budget ran out before a target was shown met or missed"))
 
 
+def neighbour_call(result: Result, staffing) -> str:
+    """A cheaper neighbour's standing, each in one kind: fails, edge (on a target's edge or not confirmed on fresh
+    seeds), meets (on the search's seeds) or unsure."""
+    call = verdict(result.spec, result.estimates[staffing])
+    if call != "fails" and staffing in {u[0] for u in result.unconfirmed}:
+        return "edge"
+    return call
+
+
 def cheaper_words(result: Result) -> str:
     """What the cheaper neighbours' verdicts say about the choice being the least cost, in words."""
-    calls = [verdict(result.spec, result.estimates[s]) for s in result.cheaper]
+    calls = [neighbour_call(result, s) for s in result.cheaper]
     if not calls:
         return "There is none within the bounds."
     if all(c == "fails" for c in calls):
         return f"Each of the {len(calls)} misses a target with the stated confidence: nothing next to it is cheaper."
-    edge = sum(1 for s in result.cheaper if s in {u[0] for u in result.unconfirmed}) + calls.count("edge")
-    meets = calls.count("meets") - sum(1 for s, c in zip(result.cheaper, calls)
-                                       if c == "meets" and s in {u[0] for u in result.unconfirmed})
-    if calls.count("unsure") == 0 and meets == 0:
-        return (f"{calls.count('fails')} of the {len(calls)} miss a target with the stated confidence and {edge} lie "
-                "on the edge of one (within its tolerance, or not confirmed on fresh seeds): nothing "
-                "next to it is surely cheaper and enough.")
-    return (f"{calls.count('fails')} of the {len(calls)} miss a target with the stated confidence, {edge} lie on the "
-            f"edge of one, {calls.count('unsure')} not yet clear within the replications given and {meets} meet "
-            "every target on the search's seeds: a cheaper staffing may be enough.")
+    n = {k: calls.count(k) for k in ("fails", "edge", "meets", "unsure")}
+    if n["unsure"] == 0 and n["meets"] == 0:
+        return (f"{n['fails']} of the {len(calls)} miss a target with the stated confidence and {n['edge']} lie on the "
+                "edge of one (within its tolerance, or not confirmed on fresh seeds): nothing next to it is surely "
+                "cheaper and enough.")
+    return (f"{n['fails']} of the {len(calls)} miss a target with the stated confidence, {n['edge']} lie on the edge "
+            f"of one, {n['unsure']} not yet clear within the replications given and {n['meets']} meet every target "
+            "on the search's seeds: a cheaper staffing may be enough.")
 
 
 def bound_note(pool, value: float) -> str:
@@ -268,7 +275,7 @@ def page(result: Result, frame: pd.DataFrame, figure: Path) -> str:
         f"<td>{percent(confidence_met(spec, est, m))}</td></tr>" for m in spec.target)
     cheaper = "".join(
         f"<li>{e(staffing_words(spec, s))}: "
-        f"{e(verdict(spec, result.estimates[s]))} "
+        f"{e(neighbour_call(result, s))} "
         f"({'; '.join(f'{figure_name(m)} {shown(m, result.estimates[s].mean(m))}' for m in spec.target)}, "
         f"{result.estimates[s].n} replications)</li>" for s in result.cheaper)
     img = base64.b64encode(Path(figure).read_bytes()).decode()
