@@ -333,6 +333,7 @@ class Optimiser:
         current = self.start()
         self.say(f"start ({'queueing estimate' if spec.start == 'queueing' else 'today'}): {self.describe(current)}")
         checked: tuple[dict, int] = ({}, 0)
+        checked_for = None  # the staffing ``checked`` is of
         for _ in range(50):  # moves after a check overturned an estimate; the budget ends it sooner
             current = self.search(current)
             if self.stalled:
@@ -354,7 +355,7 @@ class Optimiser:
             if here == "meets" or (here == "unsure" and spent
                                    and looks_feasible(spec, self.estimates[current], slack=False)):
                 # meets on the search's seeds, or the budget ran out while it looked enough: fresh seeds decide
-                checked = self.independent_check(current)
+                checked, checked_for = self.independent_check(current), current
                 if not checked[0] or all(v[3] for v in checked[0].values()):
                     break
                 self.unconfirmed[current] = checked
@@ -374,11 +375,11 @@ class Optimiser:
         self.refute(current)
         # today's staffing, for the comparison (not a candidate unless on the steps; beyond the search's budget)
         self.evaluate([self.today], spec.replications, budget=self.runs + spec.replications)
-        if current not in self.unconfirmed and looks_feasible(spec, self.estimates[current], slack=False) \
-                and not checked[0]:
-            checked = self.independent_check(current)
-        elif current in self.unconfirmed:
+        if current in self.unconfirmed:
             checked = self.unconfirmed[current]
+        elif checked_for != current:  # the check in hand, if any, is of a staffing the search has left
+            feasible = looks_feasible(spec, self.estimates[current], slack=False)
+            checked = self.independent_check(current) if feasible else ({}, 0)
         return Result(spec, self.today, current, dict(self.estimates), self.runs, list(self.log),
                       [d for d in self.cheaper(current, all_=True) if d in self.estimates], list(self.unit),
                       *checked, unconfirmed=[(s, *c) for s, c in self.unconfirmed.items() if s != current])
