@@ -253,3 +253,21 @@ def test_a_city_is_optimised_district_by_district_and_summed(tmp_path):
     page = (tmp_path / "optimise.html").read_text(encoding="utf-8")
     total = city["cost_change_sek_per_year"].sum() * 1e-6
     assert f"{total:+.2f}" in page and "Small Farsta" in page
+
+
+def test_a_fixed_pool_stays_and_the_other_pools_make_up_for_it():
+    """Station 1 fixed at 5 servers (low = high, e.g. a pool that cannot change): the least cost of the rest is
+    the enumerated one with c1 = 5, and the page calls the pool fixed."""
+    import io
+
+    from sim.analysis.queueing import erlang_c_wait as wait
+    from sim.outputs.optimise_page import bound_note
+
+    spec = _tandem_spec()
+    spec.pools["org.stations.0.servers"] = Pool(5, 5, 1, 1.0)
+    spec.start, spec.overrides = "today", ["org.stations.0.servers=5", "org.stations.1.servers=1"]
+    c2 = next(c for c in range(1, 13) if wait(5, 3.0, 0.5) + wait(c, 3.0, 0.3) <= spec.target["wait_hours_total"])
+    result = Optimiser(spec, workers=2, out=io.StringIO()).run()
+    assert result.chosen == (5.0, float(c2)) and result.confirmed
+    assert all(s[0] == 5.0 for s in result.estimates)
+    assert bound_note(spec.pools["org.stations.0.servers"], 5.0) == "fixed"
