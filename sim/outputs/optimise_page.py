@@ -125,13 +125,24 @@ def sentence(result: Result) -> str:
     pools = staffing_words(spec, result.chosen)
     diff = (est.cost - sum(v * u for v, u in zip(result.today, result.unit_costs))) * 1e-6
     call = result.verdict
+    main = [m for m in spec.target if not m.startswith(BUSY)]
     if result.check:  # the fresh seeds' estimate: what the search's seeds did not see
+        figures = {m: result.check[m][0] for m in spec.target}
         sure = "; ".join(f"{figure_name(m)} {shown(m, mean)} (95 % CI {shown(m, lo)}–{shown(m, hi)} on "
                          f"{result.check_n} fresh seeds) against a target of {shown(m, spec.target[m])}"
-                         f"{'' if inside else ', NOT confirmed'}" for m, (mean, lo, hi, inside) in result.check.items())
+                         f"{'' if inside else ', NOT confirmed'}"
+                         for m, (mean, lo, hi, inside) in result.check.items() if m in main)
+        missed = [m for m, v in result.check.items() if m not in main and not v[3]]
     else:
+        figures = {m: est.mean(m) for m in spec.target}
         sure = "; ".join(f"{figure_name(m)} {shown(m, est.mean(m))} against a target of {shown(m, spec.target[m])}, "
-                         f"met with {percent(confidence_met(spec, est, m))} confidence" for m in spec.target)
+                         f"met with {percent(confidence_met(spec, est, m))} confidence" for m in main)
+        missed = []
+    busy = [m for m in spec.target if m.startswith(BUSY)]
+    if busy:  # the busy limits in one clause: the busiest pool
+        top = max(busy, key=lambda m: figures[m])
+        sure += (f"; every pool at most {spec.max_busy * 100:.0f} % busy (the busiest, the "
+                 f"{pool_name(top[len(BUSY):])}, {shown(top, figures[top])} %{', NOT confirmed' if missed else ''})")
     stalled = any("something other than these pools" in line for line in result.log)
     if result.recommended and not stalled:
         head = f"Recommended: {pools}"
