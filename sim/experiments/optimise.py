@@ -6,16 +6,23 @@ and a step; the goals are targets on summary figures (``first_visit_wait_weeks``
 
 1. **Start** from a queueing estimate: each pool's offered load (its busy share in a short run of today's
    staffing times its size) at a busy share of ``start_busy`` (square-root staffing's first term); an M/M/c
-   reduction starts at Erlang C's minimum for the wait target.
-2. **Improve** by a neighbourhood search: while the current staffing does not meet every target on its
-   estimates, add a step to the pool that most reduces the worst relative shortfall per krona; then take a
-   step off whichever pool still meets every target and saves most, until no step off does. Every candidate
-   runs on the same seeds (common random numbers), so candidates differ by their staffing, not their dice.
+   reduction starts at Erlang C's minimum for the wait target, a tandem at Erlang C's marginal analysis.
+2. **Improve** by a neighbourhood search: while the estimates miss the search's aim (each target cleared by
+   its tolerance), add a step to the pool that most reduces the worst relative shortfall per krona; then step
+   down, the largest saving first, to a cheaper neighbour (a step off a pool, or a step moved to a cheaper
+   pool) that still clears it. Every candidate runs on the same seeds (common random numbers), so candidates
+   differ by their staffing, not their dice.
 3. **Select with a stated confidence**: a sequential feasibility check in the spirit of Andradóttir & Kim
-   (2010): the chosen staffing and every cheaper neighbour get more replications, batch by batch, while a
-   target's one-sided interval (Bonferroni over the targets) still holds its bound, until each is told
-   feasible or not or the replication budget is spent. The result states, per target, the confidence that
-   the chosen staffing meets it, and that each cheaper neighbour fails.
+   (2010): the choice, then its cheaper neighbours, get more replications, batch by batch, until each is told
+   feasible or not at the stated confidence (one-sided, Bonferroni over the targets), or lies on a target's
+   edge (its interval within the tolerance: the indifference zone), or the budget is spent.
+4. **Confirm on fresh seeds**: the choice again on seeds the search never used until every interval is inside
+   its target. A choice on the edge or not confirmed gives way to the step up that gains most on the missed
+   target, and the search goes on from there; at the end each cheaper neighbour of the recommendation is
+   refuted (a few batches beyond the budget), so the page can say why none was chosen.
+
+Every pool but the module administrators is kept at most ``max_busy`` busy (a target of its own), so the
+least cost is never a saturated queue. A city is optimised district by district (:func:`city_districts`).
 
 Implemented here rather than taken from a library: Optuna's constrained samplers treat a noisy constraint
 as exact, and sim-tools' ranking-and-selection procedures (KN, OCBA) select the best mean, not the cheapest
