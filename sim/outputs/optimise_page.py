@@ -69,6 +69,13 @@ def pareto(result: Result) -> set:
     return front
 
 
+# the optimisation's pages (one organisation's and a city's)
+STYLE = """body { font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; }
+table { border-collapse: collapse; } td, th { border: 1px solid #ccc; padding: 0.3em 0.6em; text-align: right; }
+td:first-child, th:first-child { text-align: left; } .gist { font-weight: bold; }
+.warning { border-left: 4px solid #D55E00; padding: 0.5em 1em; background: #fff3ee; }
+img { max-width: 100%; }"""
+
 VERDICT_COLOURS = {"meets": "#009E73", "fails": "#D55E00", "edge": "#E69F00", "unsure": "0.55"}
 VERDICT_WORDS = {"meets": "meets every target", "fails": "misses a target", "edge": "on the edge of a target",
                  "unsure": "not yet clear"}
@@ -301,11 +308,7 @@ def page(result: Result, frame: pd.DataFrame, figure: Path) -> str:
     else:
         budget = ""
     return f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{e(spec.name)}</title>
-<style>body {{ font-family: system-ui, sans-serif; max-width: 1000px; margin: 2em auto; padding: 0 1em; }}
-table {{ border-collapse: collapse; }} td, th {{ border: 1px solid #ccc; padding: 0.3em 0.6em; text-align: right; }}
-td:first-child, th:first-child {{ text-align: left; }} .gist {{ font-weight: bold; }}
-.warning {{ border-left: 4px solid #D55E00; padding: 0.5em 1em; background: #fff3ee; }}
-img {{ max-width: 100%; }}</style></head><body>
+<style>{STYLE}</style></head><body>
 <h1>{e(org_name(spec))}: the least-cost staffing that meets the targets</h1>
 <p class="gist">{e(sentence(result))}</p>{budget}
 <h2>Recommended staffing against today's</h2>
@@ -380,9 +383,7 @@ def write_city(spec, results: list[tuple[str, Result]], out_dir: Path) -> dict[s
     targets = "; ".join(f"{figure_name(m)} {'at most' if side(m) == 'max' else 'at least'} {shown(m, b)}"
                         for m, b in spec.target.items())
     page_html = f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{e(spec.name)}: the city</title>
-<style>body {{ font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; }}
-table {{ border-collapse: collapse; }} td, th {{ border: 1px solid #ccc; padding: 0.3em 0.6em; text-align: right; }}
-td:first-child, th:first-child {{ text-align: left; }} .gist {{ font-weight: bold; }}</style></head><body>
+<style>{STYLE}</style></head><body>
 <h1>{e(org_name(spec))}: the least-cost staffing that meets the targets in every district</h1>
 <p class="gist">{e(city_sentence(results))}</p>
 <p>Targets, in each district: {e(targets)}. The districts share no staff and no households in this model, so the
